@@ -1,0 +1,44 @@
+# ingestd: set-up, build, test, demo and benchmarks. `make demo` and `make test` do all set-up
+# themselves on a fresh Debian 12 machine with Swift.
+
+SWIFT        ?= swift
+CACHE        ?= $(HOME)/.cache/ingestd
+VENV         ?= $(CACHE)/venv
+SHARED_DATA  ?= $(abspath $(CURDIR)/../shared/data)
+RELEASE_BIN   = $(CURDIR)/.build/release
+DEBUG_BIN     = $(CURDIR)/.build/debug
+
+export INGESTD_PYTHON      = $(VENV)/bin/python3
+export INGESTD_SHARED_DATA = $(SHARED_DATA)
+
+.PHONY: setup setup-system setup-venv setup-bench build release test demo bench clean
+
+setup: setup-system setup-venv
+
+setup-system:
+	@scripts/setup-system.sh
+
+setup-venv: setup-system
+	@scripts/setup-venv.sh $(VENV) scripts/requirements-test.txt
+
+setup-bench: setup-venv
+	@scripts/setup-venv.sh $(VENV) scripts/requirements-test.txt scripts/requirements-bench.txt
+
+build: setup-system
+	$(SWIFT) build --build-tests
+
+release: setup-system
+	$(SWIFT) build -c release
+
+test: setup
+	$(SWIFT) build --build-tests
+	INGESTD_BIN_DIR=$(DEBUG_BIN) $(SWIFT) test --skip-build --parallel --num-workers 2
+
+demo: setup release
+	@scripts/demo.sh $(RELEASE_BIN) $(SHARED_DATA)
+
+bench: setup-bench release
+	@scripts/bench.sh $(RELEASE_BIN) $(SHARED_DATA)
+
+clean:
+	rm -rf .build

@@ -1,0 +1,97 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Swift settings shared by every Swift target (see ../shared/design/style.md §1).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+/// DCMTK is linked by library name: `pkg-config dcmtk` is broken on Debian 12 (platform.md).
+let dcmtkLibraries: [LinkerSetting] = [
+    "dcmnet", "dcmimage", "dcmimgle", "dcmjpeg", "ijg8", "ijg12", "ijg16", "dcmjpls", "dcmtkcharls",
+    "dcmdata", "oflog", "ofstd",
+].map { .linkedLibrary($0) }
+
+let package = Package(
+    name: "ingestd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ingestd", targets: ["ingestd"]),
+        .executable(name: "ingestctl", targets: ["ingestctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // C and C++ shims: the only places that touch C.
+        .target(
+            name: "CDCMTK",
+            cxxSettings: [.headerSearchPath(".")],
+            linkerSettings: dcmtkLibraries + [.linkedLibrary("stdc++")]
+        ),
+        .systemLibrary(name: "CRocksDB", pkgConfig: "rocksdb", providers: [.apt(["librocksdb-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Plumbing shared by several modules: NumPy .npy/.npz, PNG, tar.gz.
+        .target(name: "DataFormats", dependencies: ["CZlib"], swiftSettings: swiftSettings),
+
+        // Domain modules.
+        .target(name: "DICOM", dependencies: ["CDCMTK"], swiftSettings: swiftSettings),
+        .target(
+            name: "Evidence",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Index",
+            dependencies: ["CRocksDB", "COpenBLAS", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "Learner", dependencies: ["COpenBLAS", "DataFormats"], swiftSettings: swiftSettings),
+        .target(name: "Phantom", dependencies: ["DICOM", "DataFormats"], swiftSettings: swiftSettings),
+
+        // The daemon as a library, and the two thin executables.
+        .target(
+            name: "Ingestd",
+            dependencies: [
+                "DICOM", "Evidence", "Index", "Learner", "Phantom", "DataFormats",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ingestd",
+            dependencies: ["Ingestd", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ingestctl",
+            dependencies: [
+                "Ingestd", "DICOM", "Evidence", "Index", "Learner", "Phantom", "DataFormats",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Tests. `TestSupport` locates ../shared/data, the test venv and the built executables.
+        .target(name: "TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "DataFormatsTests", dependencies: ["DataFormats", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "DICOMTests", dependencies: ["DICOM", "DataFormats", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "EvidenceTests", dependencies: ["Evidence", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "IndexTests", dependencies: ["Index", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "LearnerTests", dependencies: ["Learner", "DataFormats", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PhantomTests", dependencies: ["Phantom", "DICOM", "Evidence", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "IngestdTests", dependencies: ["Ingestd", "TestSupport"], swiftSettings: swiftSettings),
+    ],
+    swiftLanguageModes: [.v6],
+    cxxLanguageStandard: .cxx17
+)

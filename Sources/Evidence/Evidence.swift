@@ -1,0 +1,2 @@
+/// Placeholder until the Evidence issue lands.
+public enum EvidenceModule {}

@@ -1,0 +1,2 @@
+/// Placeholder until the Phantom issue lands.
+public enum PhantomModule {}

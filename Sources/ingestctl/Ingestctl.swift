@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// `ingestctl`: online commands talk to a running `ingestd` over its Unix socket; offline commands
+/// (`dicom`, `evidence`, `phantom`, `index`, `learner`, `bench`) work on files directly.
+@main
+struct Ingestctl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingestctl",
+        abstract: "Control and inspect ingestd, and work offline on DICOM files, reports and models.",
+        subcommands: [
+            DicomCommand.self,
+            EvidenceCommand.self,
+            PhantomCommand.self,
+            IndexCommand.self,
+            LearnerCommand.self,
+            BenchCommand.self,
+        ]
+    )
+}

@@ -1,0 +1,6 @@
+import Index
+import Testing
+
+struct IndexLinkTests {
+    @Test func rocksDBLinks() { #expect(IndexModule.rocksDBLinks()) }
+}
