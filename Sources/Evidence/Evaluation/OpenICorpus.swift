@@ -23,6 +23,13 @@ public struct OpenICorpus: Sendable {
         self.failures = failures
     }
 
+    /// The raw XML members of the archive (for benchmarks that time parsing alone).
+    public static func members(archive url: URL) throws(EvidenceError) -> [[UInt8]] {
+        do { return try TarArchive(contentsOf: url).members.filter { $0.path.hasSuffix(".xml") }.map(\.data) } catch {
+            throw EvidenceError(.io, input: url.lastPathComponent, "cannot read archive: \(error.message)")
+        }
+    }
+
     /// Gold labels by report id from `openi_gld_std14.csv` (`filename,<14 labels>,normal`, 0/1).
     public static func gold(contentsOf url: URL) throws(EvidenceError) -> [String: Set<String>] {
         let text: String

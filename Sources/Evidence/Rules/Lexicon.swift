@@ -11,6 +11,8 @@ struct Lexicon: Sendable {
         static let uncertaintyPost = Roles(rawValue: 1 << 3)
         static let pseudo = Roles(rawValue: 1 << 4)
         static let terminator = Roles(rawValue: 1 << 5)
+        static let probablePre = Roles(rawValue: 1 << 6)
+        static let probablePost = Roles(rawValue: 1 << 7)
     }
 
     enum QualifierKind: UInt8, Sendable {
@@ -81,8 +83,11 @@ struct Lexicon: Sendable {
         for p in t.negation_post { add(p) { $0.roles.insert(.negationPost) } }
         for p in t.uncertainty_pre { add(p) { $0.roles.insert(.uncertaintyPre) } }
         for p in t.uncertainty_post { add(p) { $0.roles.insert(.uncertaintyPost) } }
+        for p in t.probable_pre ?? [] { add(p) { $0.roles.insert(.probablePre) } }
+        for p in t.probable_post ?? [] { add(p) { $0.roles.insert(.probablePost) } }
         for p in t.pseudo { add(p) { $0.roles.insert(.pseudo) } }
         for p in t.terminators { add(p) { $0.roles.insert(.terminator) } }
+        for p in t.neutral ?? [] { add(p) { _ in } }
         for (name, phrases) in v.modifiers.laterality { for p in phrases { add(p) { $0.laterality = name } } }
         for (name, phrases) in v.modifiers.zone {
             for p in phrases { add(p) { if !$0.zones.contains(name) { $0.zones.append(name) } } }

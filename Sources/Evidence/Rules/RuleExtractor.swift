@@ -249,8 +249,9 @@ public struct RuleExtractor: Sendable {
             if Int(m.anchorStart - ev.end) > Self.preScopeTokens { break }
             let entry = entries[Int(ev.entry)]
             if entry.roles.contains(.pseudo) { break }
-            if entry.roles.contains(.negationPre) { return (.absent, ev.start) }
+            if entry.roles.contains(.negationPre) || entry.normalStatement >= 0 { return (.absent, ev.start) }
             if entry.roles.contains(.uncertaintyPre) { return (.uncertain, ev.start) }
+            if entry.roles.contains(.probablePre) { return (.present, ev.start) }
             if entry.roles.contains(.terminator) { break }
             k -= 1
         }
@@ -260,6 +261,7 @@ public struct RuleExtractor: Sendable {
             let entry = entries[Int(ev.entry)]
             if entry.roles.contains(.negationPost) { return (.absent, nil) }
             if entry.roles.contains(.uncertaintyPost) { return (.uncertain, nil) }
+            if entry.roles.contains(.probablePost) { return (.present, nil) }
             if entry.roles.contains(.pseudo) || entry.roles.contains(.terminator) { break }
             if entry.roles.contains(.negationPre) || entry.roles.contains(.uncertaintyPre) { break }
         }

@@ -39,8 +39,13 @@ public struct Vocabulary: Codable, Sendable {
         public var negation_post: [String]
         public var uncertainty_pre: [String]
         public var uncertainty_post: [String]
+        /// Hedges that still assert the finding ("probable", "most likely"): present, lower confidence.
+        public var probable_pre: [String]?
+        public var probable_post: [String]?
         public var pseudo: [String]
         public var terminators: [String]
+        /// Phrases that must match as a whole so their words do not act as triggers ("to suggest").
+        public var neutral: [String]?
     }
 
     public struct Modifiers: Codable, Sendable {
