@@ -184,6 +184,17 @@ public struct RuleExtractor: Sendable {
                 k += 1
             }
         }
+        // Tokens covered by modifiers do not count as distance ("right upper lobe pneumonia").
+        var modifierToken = [Bool](repeating: false, count: e - s)
+        for ev in events where entries[Int(ev.entry)].isModifier {
+            for k in Int(ev.start)..<Int(ev.end) { modifierToken[k - s] = true }
+        }
+        func gap(_ a: Int32, _ b: Int32) -> Int {
+            var n = 0
+            var k = Int(a)
+            while k < Int(b) { if !modifierToken[k - s] { n += 1 }; k += 1 }
+            return n
+        }
         for ev in events {
             let entry = entries[Int(ev.entry)]
             guard entry.isModifier, entry.finding < 0, entry.subject < 0 else { continue }
@@ -194,8 +205,8 @@ public struct RuleExtractor: Sendable {
                 // Inside the mention (a qualifier pair spans it) counts as distance 0.
                 let d: Int
                 if ev.start >= m.firstTok && ev.end <= m.lastTok { d = 0 }
-                else if ev.end <= m.firstTok { d = Int(m.firstTok - ev.end) * 2 }  // modifiers usually precede
-                else { d = Int(ev.start - m.lastTok) * 2 + 1 }
+                else if ev.end <= m.firstTok { d = gap(ev.end, m.firstTok) * 2 }  // modifiers usually precede
+                else { d = (gap(m.lastTok, ev.start) + 2) * 2 + 1 }
                 if d < bestDistance { bestDistance = d; best = mi }
             }
             guard best >= 0 else { continue }
@@ -229,6 +240,10 @@ public struct RuleExtractor: Sendable {
             items.append(EvidenceItem(
                 finding: lexicon.findingIDs[Int(m.finding)], presence: presence, locations: locations,
                 severity: m.severity, span: span, source: source, confidence: confidence))
+            if m.qualifier == .normal, lexicon.noFinding >= 0 {
+                // A normal heart or clear lungs states "no finding" unless a pathology is found elsewhere.
+                items.append(EvidenceItem(finding: "no_finding", presence: .present, span: span, source: source, confidence: 0.7))
+            }
             if m.qualifier == .normal, m.subject >= 0 {
                 for f in lexicon.subjectAbsentAlso[Int(m.subject)] {
                     items.append(EvidenceItem(
