@@ -113,9 +113,18 @@ extension EvidenceCommand {
             let goldLabels = try OpenICorpus.gold(contentsOf: URL(fileURLWithPath: gold))
             let splitIDs = try split.map { try OpenICorpus.split(contentsOf: URL(fileURLWithPath: $0)) }
             var predictions: [(gold: Set<String>, items: [EvidenceItem])] = []
-            for report in corpus.reports {
-                guard let g = goldLabels[report.id] else { continue }
-                if let splitIDs, splitIDs.contains(report.id) == complement { continue }
+            var byID: [String: Report] = [:]
+            for r in corpus.reports { byID[r.id] = r }
+            // Every gold report of the split counts; one whose XML has only empty sections predicts nothing.
+            let ids = goldLabels.keys.filter { id in splitIDs.map { $0.contains(id) != complement } ?? true }.sorted()
+            var empty = 0
+            for id in ids {
+                guard let g = goldLabels[id] else { continue }
+                guard let report = byID[id] else {
+                    empty += 1
+                    predictions.append((g, []))
+                    continue
+                }
                 let items = rules.items(for: report)
                 predictions.append((g, items))
                 if let errors {
@@ -132,6 +141,7 @@ extension EvidenceCommand {
                 }
             }
             let evaluation = LabelEvaluation(predictions: predictions, vocabulary: vocabulary, minPositives: minPositives)
+            if empty > 0 { FileHandle.standardError.write(Data("note: \(empty) report(s) without text scored as predicting no label\n".utf8)) }
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

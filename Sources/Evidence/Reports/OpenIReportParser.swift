@@ -24,7 +24,8 @@ public enum OpenIReportParser {
                 throw EvidenceError(.malformedXML, input: input, "unterminated AbstractText tag")
             }
             let label = attribute("Label", in: bytes, tagStart: s) ?? "body"
-            if bytes[gt - 1] == UInt8(ascii: "/") {  // <AbstractText Label="X"/>
+            if bytes[gt - 1] == UInt8(ascii: "/") {  // <AbstractText Label="X"/>: an empty section
+                count += 1
                 p = gt + 1
                 continue
             }
@@ -39,6 +40,9 @@ public enum OpenIReportParser {
         }
         guard count > 0 else {
             throw EvidenceError(.malformedXML, input: input, "no AbstractText sections")
+        }
+        guard builder.sections.contains(where: { !$0.utf8Range.isEmpty }) else {
+            throw EvidenceError(.emptyReport, input: input, "all AbstractText sections are empty")
         }
         return Report(id: id, text: builder.text, sections: builder.sections)
     }
