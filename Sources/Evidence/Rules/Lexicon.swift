@@ -13,6 +13,7 @@ struct Lexicon: Sendable {
         static let terminator = Roles(rawValue: 1 << 5)
         static let probablePre = Roles(rawValue: 1 << 6)
         static let probablePost = Roles(rawValue: 1 << 7)
+        static let closer = Roles(rawValue: 1 << 8)
     }
 
     enum QualifierKind: UInt8, Sendable {
@@ -88,6 +89,7 @@ struct Lexicon: Sendable {
         for p in t.pseudo { add(p) { $0.roles.insert(.pseudo) } }
         for p in t.terminators { add(p) { $0.roles.insert(.terminator) } }
         for p in t.neutral ?? [] { add(p) { _ in } }
+        for p in t.closers ?? [] { add(p) { $0.roles.insert(.closer) } }
         for (name, phrases) in v.modifiers.laterality { for p in phrases { add(p) { $0.laterality = name } } }
         for (name, phrases) in v.modifiers.zone {
             for p in phrases { add(p) { if !$0.zones.contains(name) { $0.zones.append(name) } } }

@@ -268,6 +268,12 @@ public struct RuleExtractor: Sendable {
             if entry.roles.contains(.uncertaintyPre) { return (.uncertain, ev.start) }
             if entry.roles.contains(.probablePre) { return (.present, ev.start) }
             if entry.roles.contains(.terminator) { break }
+            // "No effusion seen, small nodule": a closer right after another mention ends the scope.
+            if entry.roles.contains(.closer), k > 0, entries[Int(events[k - 1].entry)].finding >= 0,
+                ev.start == events[k - 1].end
+            {
+                break
+            }
             k -= 1
         }
         // Post-triggers: walk forward from the anchor's end.

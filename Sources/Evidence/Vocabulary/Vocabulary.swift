@@ -46,6 +46,8 @@ public struct Vocabulary: Codable, Sendable {
         public var terminators: [String]
         /// Phrases that must match as a whole so their words do not act as triggers ("to suggest").
         public var neutral: [String]?
+        /// Words that close a negated list when they follow a mention ("no effusion seen, small nodule").
+        public var closers: [String]?
     }
 
     public struct Modifiers: Codable, Sendable {
