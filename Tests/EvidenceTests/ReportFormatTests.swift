@@ -119,6 +119,7 @@ struct ReportFormatTests {
         #expect(c("<eCitation><uId id=\"CXR1\"/></eCitation>") == .malformedXML)
         #expect(c("<eCitation><AbstractText Label=\"FINDINGS\">open</eCitation>") == .malformedXML)
         #expect(c("<eCitation><AbstractText Label=\"FINDINGS\">a &bogus; b</AbstractText></eCitation>") == .malformedXML)
+        #expect(c("<eCitation><AbstractText Label=\"FINDINGS\"/><AbstractText Label=\"IMPRESSION\"/></eCitation>") == .emptyReport)
     }
 
     // MARK: HL7 v2 ORU^R01

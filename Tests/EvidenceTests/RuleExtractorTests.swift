@@ -42,6 +42,23 @@ struct RuleExtractorTests {
         #expect(try p("nodule", "Questionable nodule in the left upper lobe.") == .uncertain)
     }
 
+    @Test func probableIsPresentWithLowerConfidence() throws {
+        let items = try Fixtures.items("Probable right lower lobe pneumonia. Left pleural effusion.")
+        let pneumonia = try #require(items.first { $0.finding == "pneumonia" })
+        let effusion = try #require(items.first { $0.finding == "pleural_effusion" })
+        #expect(pneumonia.presence == .present)
+        #expect(pneumonia.confidence < effusion.confidence)
+    }
+
+    @Test func scopeClosesAfterSeenAndPostTriggerJoinsTheSpan() throws {
+        let text = "No definite pleural effusion seen, dense nodule in the left lung. Pneumothorax is not seen."
+        let items = try Fixtures.items(text)
+        #expect(Fixtures.presence("pleural_effusion", in: items) == .absent)
+        #expect(Fixtures.presence("nodule", in: items) == .present)
+        let ptx = try #require(items.first { $0.finding == "pneumothorax" })
+        #expect(Fixtures.quote(ptx, in: text) == "Pneumothorax is not seen")
+    }
+
     @Test func pseudoNegationsDoNotNegate() throws {
         #expect(try p("cardiomegaly", "No change in the moderate cardiomegaly.") == .present)
         #expect(try p("pleural_effusion", "No increase in the left pleural effusion.") == .present)

@@ -221,7 +221,7 @@ public struct RuleExtractor: Sendable {
             var presence: Presence
             var confidence: Double
             var spanStart = m.spanStart
-            let spanEnd = m.spanEnd
+            var spanEnd = m.spanEnd
             switch m.qualifier {
             case .normal?:
                 presence = .absent
@@ -230,10 +230,15 @@ public struct RuleExtractor: Sendable {
                 presence = .uncertain
                 confidence = 0.5
             default:
-                let (p, triggerStart) = scope(events, m, s: s, e: e)
-                presence = p
-                if let ts = triggerStart { spanStart = min(spanStart, ts) }
-                confidence = p == .uncertain ? 0.6 : (m.qualifier == nil ? 0.9 : 0.8)
+                let decision = scope(events, m)
+                presence = decision.presence
+                if let ts = decision.triggerStart { spanStart = min(spanStart, ts) }
+                if let te = decision.triggerEnd { spanEnd = max(spanEnd, te) }
+                switch (decision.presence, decision.hedged) {
+                case (.uncertain, _): confidence = 0.6
+                case (_, true): confidence = 0.75
+                default: confidence = m.qualifier == nil ? 0.9 : 0.8
+                }
             }
             let span = offsets.span(Int(t[Int(spanStart)].start), Int(t[Int(spanEnd) - 1].end))
             let locations = Self.orderedLocations(m.laterality, m.zones)
@@ -253,8 +258,18 @@ public struct RuleExtractor: Sendable {
         }
     }
 
-    /// Presence of a mention from the nearest trigger, and where that trigger starts (pre only).
-    private func scope(_ events: [Event], _ m: Mention, s: Int, e: Int) -> (Presence, Int32?) {
+    struct ScopeDecision {
+        var presence: Presence
+        /// Where the deciding pre-trigger starts (it becomes part of the span).
+        var triggerStart: Int32?
+        /// Where the deciding post-trigger ends ("… is not seen").
+        var triggerEnd: Int32?
+        /// Asserted with a hedge ("probable", "most likely"): present, lower confidence.
+        var hedged = false
+    }
+
+    /// Presence of a mention from the nearest trigger in scope.
+    private func scope(_ events: [Event], _ m: Mention) -> ScopeDecision {
         let entries = lexicon.entries
         // Pre-triggers: walk back from the anchor.
         var k = events.count - 1
@@ -264,9 +279,9 @@ public struct RuleExtractor: Sendable {
             if Int(m.anchorStart - ev.end) > Self.preScopeTokens { break }
             let entry = entries[Int(ev.entry)]
             if entry.roles.contains(.pseudo) { break }
-            if entry.roles.contains(.negationPre) || entry.normalStatement >= 0 { return (.absent, ev.start) }
-            if entry.roles.contains(.uncertaintyPre) { return (.uncertain, ev.start) }
-            if entry.roles.contains(.probablePre) { return (.present, ev.start) }
+            if entry.roles.contains(.negationPre) || entry.normalStatement >= 0 { return ScopeDecision(presence: .absent, triggerStart: ev.start) }
+            if entry.roles.contains(.uncertaintyPre) { return ScopeDecision(presence: .uncertain, triggerStart: ev.start) }
+            if entry.roles.contains(.probablePre) { return ScopeDecision(presence: .present, triggerStart: ev.start, hedged: true) }
             if entry.roles.contains(.terminator) { break }
             // "No effusion seen, small nodule": a closer right after another mention ends the scope.
             if entry.roles.contains(.closer), k > 0, entries[Int(events[k - 1].entry)].finding >= 0,
@@ -280,13 +295,13 @@ public struct RuleExtractor: Sendable {
         for ev in events where ev.start >= m.anchorEnd {
             if Int(ev.start - m.anchorEnd) > Self.postScopeTokens { break }
             let entry = entries[Int(ev.entry)]
-            if entry.roles.contains(.negationPost) { return (.absent, nil) }
-            if entry.roles.contains(.uncertaintyPost) { return (.uncertain, nil) }
-            if entry.roles.contains(.probablePost) { return (.present, nil) }
+            if entry.roles.contains(.negationPost) { return ScopeDecision(presence: .absent, triggerEnd: ev.end) }
+            if entry.roles.contains(.uncertaintyPost) { return ScopeDecision(presence: .uncertain, triggerEnd: ev.end) }
+            if entry.roles.contains(.probablePost) { return ScopeDecision(presence: .present, triggerEnd: ev.end, hedged: true) }
             if entry.roles.contains(.pseudo) || entry.roles.contains(.terminator) { break }
             if entry.roles.contains(.negationPre) || entry.roles.contains(.uncertaintyPre) { break }
         }
-        return (.present, nil)
+        return ScopeDecision(presence: .present)
     }
 
     static func orderedLocations(_ laterality: Set<String>, _ zones: [String]) -> [String] {
