@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 internal import Crypto
 
 /// Where validated LLM answers are kept, so a report is sent to the model once per prompt and model.

@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// Where and how to reach an OpenAI-compatible chat-completions server.
 ///
