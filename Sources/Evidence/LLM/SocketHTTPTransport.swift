@@ -47,13 +47,13 @@ struct SocketHTTPTransport: HTTPTransport {
 
     private func exchange(path: String, body: [UInt8], headers: [(String, String)], timeout: Duration) throws(EvidenceError) -> HTTPResponse {
         let deadline = ContinuousClock.now + timeout
-        let fd = try connect(deadline: deadline)
+        let fd = try openConnection(deadline: deadline)
         defer { close(fd) }
         var request = "POST \(path) HTTP/1.1\r\nHost: \(hostHeader)\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
         request += "Content-Length: \(body.count)\r\nConnection: close\r\n"
         for (k, v) in headers { request += "\(k): \(v)\r\n" }
         request += "\r\n"
-        try send(fd, Array(request.utf8) + body, deadline: deadline)
+        try sendAll(fd, Array(request.utf8) + body, deadline: deadline)
         let raw = try receive(fd, deadline: deadline)
         return try parse(raw)
     }
@@ -72,7 +72,7 @@ struct SocketHTTPTransport: HTTPTransport {
         return Int32(min(ms, Int64(Int32.max)))
     }
 
-    private func connect(deadline: ContinuousClock.Instant) throws(EvidenceError) -> Int32 {
+    private func openConnection(deadline: ContinuousClock.Instant) throws(EvidenceError) -> Int32 {
         switch address {
         case .unix(let path):
             let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
@@ -86,7 +86,7 @@ struct SocketHTTPTransport: HTTPTransport {
                 p[bytes.count] = 0
             }
             let rc = withUnsafePointer(to: &addr) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
             }
             guard rc == 0 else { close(fd); throw fail("connect to unix socket failed: errno \(errno)") }
             return fd
@@ -107,7 +107,7 @@ struct SocketHTTPTransport: HTTPTransport {
                     // Non-blocking connect bounded by the deadline, then back to blocking I/O.
                     let flags = fcntl(fd, F_GETFL)
                     _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
-                    var rc = Glibc.connect(fd, a.pointee.ai_addr, a.pointee.ai_addrlen)
+                    var rc = connect(fd, a.pointee.ai_addr, a.pointee.ai_addrlen)
                     if rc != 0 && errno == EINPROGRESS {
                         var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
                         let wait = (try? remaining(deadline)) ?? 0
@@ -138,12 +138,15 @@ struct SocketHTTPTransport: HTTPTransport {
         }
     }
 
-    private func send(_ fd: Int32, _ data: [UInt8], deadline: ContinuousClock.Instant) throws(EvidenceError) {
+    private func sendAll(_ fd: Int32, _ data: [UInt8], deadline: ContinuousClock.Instant) throws(EvidenceError) {
         var off = 0
         while off < data.count {
             var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
             guard poll(&p, 1, try remaining(deadline)) == 1 else { throw fail("timed out sending request") }
-            let n = data.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + off, data.count - off, Int32(MSG_NOSIGNAL)) }
+            let n = data.withUnsafeBytes { p -> Int in
+                guard let base = p.baseAddress else { return -1 }
+                return send(fd, base + off, data.count - off, Int32(MSG_NOSIGNAL))
+            }
             guard n > 0 else { throw fail("send failed: errno \(errno)") }
             off += n
         }
@@ -155,7 +158,10 @@ struct SocketHTTPTransport: HTTPTransport {
         while true {
             var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             guard poll(&p, 1, try remaining(deadline)) == 1 else { throw fail("timed out waiting for the response") }
-            let n = buf.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
+            let n = buf.withUnsafeMutableBytes { p -> Int in
+                guard let base = p.baseAddress else { return -1 }
+                return recv(fd, base, p.count, 0)
+            }
             if n == 0 { break }
             guard n > 0 else {
                 if errno == EINTR || errno == EAGAIN { continue }
