@@ -29,8 +29,33 @@ final class FaultServer: @unchecked Sendable {
 
     var requests: Int { lock.withLock { count } }
 
+    /// Listens on a Unix socket at `path` instead of TCP (the client's unix:// endpoints).
+    let unixPath: String?
+
+    init(unixPath: String, behaviour: @escaping @Sendable (Int, String) -> Behaviour) throws {
+        self.behaviour = behaviour
+        self.unixPath = unixPath
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EIO) }
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(unixPath.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else { close(fd); throw POSIXError(.ENAMETOOLONG) }
+        withUnsafeMutableBytes(of: &addr.sun_path) { p in
+            for (i, b) in bytes.enumerated() { p[i] = b }
+            p[bytes.count] = 0
+        }
+        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+        guard rc == 0, listen(fd, 16) == 0 else { close(fd); throw POSIXError(.EADDRINUSE) }
+        listener = fd
+        port = 0
+        let t = Thread { [self] in acceptLoop() }
+        t.start()
+    }
+
     init(behaviour: @escaping @Sendable (Int, String) -> Behaviour) throws {
         self.behaviour = behaviour
+        self.unixPath = nil
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         var one: Int32 = 1
@@ -50,12 +75,13 @@ final class FaultServer: @unchecked Sendable {
         t.start()
     }
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    var url: String { unixPath.map { "unix://\($0)" } ?? "http://127.0.0.1:\(port)" }
 
     func stop() {
         lock.withLock { running = false }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
+        if let unixPath { unlink(unixPath) }
     }
 
     private func acceptLoop() {

@@ -1,6 +1,7 @@
 import Evidence
 import Foundation
 import Testing
+import TestSupport
 
 /// The LLM client against a local server that misbehaves on purpose: every report still gets
 /// evidence, and the fallback is recorded in `extractor` and `warnings`.
@@ -80,6 +81,40 @@ struct LLMFaultInjectionTests {
         #expect(again.items == result.items)
         #expect(server.requests == before)
         #expect(await llm.statistics.cacheHits == 1)
+    }
+
+    @Test(arguments: [LLMEndpoint.StructuredOutput.jsonSchema, .ollama, .none])
+    func structuredOutputModes(_ mode: LLMEndpoint.StructuredOutput) async throws {
+        let seen = Captured()
+        let server = try FaultServer { _, body in seen.set(body); return .answer(Self.goodAnswer) }
+        defer { server.stop() }
+        let llm = try LLMExtractor(endpoint: LLMEndpoint(baseURL: server.url, model: "m", structuredOutput: mode, timeout: .seconds(5)), rules: Fixtures.rules)
+        _ = await llm.extract(Self.reports[0])
+        let body = try #require(seen.get())
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+        switch mode {
+        case .jsonSchema:
+            let format = try #require(object["response_format"] as? [String: Any])
+            #expect(format["type"] as? String == "json_schema")
+            #expect((format["json_schema"] as? [String: Any])?["schema"] != nil)
+        case .ollama:
+            #expect(object["format"] is [String: Any])
+            #expect(object["response_format"] == nil)
+        default:
+            #expect(object["response_format"] == nil && object["format"] == nil)
+        }
+    }
+
+    @Test func unixSocketEndpoint() async throws {
+        let dir = try TestEnvironment.makeTemporaryDirectory("llm")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let server = try FaultServer(unixPath: dir.appendingPathComponent("llm.sock").path) { _, _ in .answer(Self.goodAnswer) }
+        defer { server.stop() }
+        let llm = try LLMExtractor(endpoint: endpoint(server), rules: Fixtures.rules)
+        let result = await llm.extract(Self.reports[0])
+        #expect(result.extractor == llm.source)
+        #expect(result.items.map(\.finding) == ["pleural_effusion", "pneumothorax"])
+        #expect(server.requests == 1)
     }
 
     @Test func retriesThenSucceeds() async throws {
