@@ -130,7 +130,8 @@ struct ReportFormatTests {
         "OBR|1|PLACER9|ACC-77|71020^CHEST 2 VIEWS|||202401011100",
         "OBX|1|TX|&GDT^FINDINGS||Small left pleural effusion.~No pneumothorax \\T\\ no edema.||||||F",
         "OBX|2|FT|&IMP^IMPRESSION||Left effusion\\.br\\Heart size \\S\\ normal.||||||F",
-        "OBX|3|NM|HR||72||||||F",
+        "OBX|3|ST|&IMP^IMPRESSION||Codes \\R\\ and \\E\\ and \\F\\ decoded.||||||F",
+        "OBX|4|NM|HR||72||||||F",
     ].joined(separator: "\r")
 
     @Test func hl7ORU() throws {
@@ -138,7 +139,7 @@ struct ReportFormatTests {
         #expect(r.accession == "ACC-77")
         #expect(r.sections.map(\.kind) == [.findings, .impression])
         #expect(sectionText(r, .findings) == "Small left pleural effusion.\nNo pneumothorax & no edema.")
-        #expect(sectionText(r, .impression) == "Left effusion\nHeart size ^ normal.")
+        #expect(sectionText(r, .impression) == "Left effusion\nHeart size ^ normal.\nCodes ~ and \\ and | decoded.")
         #expect(!r.text.contains("72"))
         let items = Fixtures.rules.items(for: r)
         #expect(Fixtures.presence("pleural_effusion", in: items) == .present)
