@@ -49,6 +49,8 @@ extension EvidenceCommand {
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = jsonl ? [.sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            // LLM requests overlap up to the endpoint's concurrency limit; output keeps input order.
+            let window = useLLM ? max(1, llm.llmConcurrency) : 1
             var failed = 0
             for file in files {
                 let reports: [Report]
@@ -57,11 +59,21 @@ extension EvidenceCommand {
                     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                     continue
                 }
-                for report in reports {
-                    let result = await engine.extract(report)
-                    var line = try encoder.encode(result)
-                    line.append(0x0A)
-                    FileHandle.standardOutput.write(line)
+                var start = 0
+                while start < reports.count {
+                    let batch = Array(reports[start..<min(reports.count, start + window)])
+                    start += batch.count
+                    let results = await withTaskGroup(of: (Int, ExtractionResult).self) { group in
+                        for (i, r) in batch.enumerated() { group.addTask { (i, await engine.extract(r)) } }
+                        var out = [ExtractionResult?](repeating: nil, count: batch.count)
+                        for await (i, r) in group { out[i] = r }
+                        return out.compactMap { $0 }
+                    }
+                    for result in results {
+                        var line = try encoder.encode(result)
+                        line.append(0x0A)
+                        FileHandle.standardOutput.write(line)
+                    }
                 }
             }
             if failed > 0 { throw ExitCode(1) }
