@@ -4,6 +4,7 @@
 SWIFT        ?= swift
 CACHE        ?= $(HOME)/.cache/ingestd
 VENV         ?= $(CACHE)/venv
+LLM_VENV     ?= $(CACHE)/llm-venv
 SHARED_DATA  ?= $(abspath $(CURDIR)/../shared/data)
 RELEASE_BIN   = $(CURDIR)/.build/release
 DEBUG_BIN     = $(CURDIR)/.build/debug
@@ -11,7 +12,7 @@ DEBUG_BIN     = $(CURDIR)/.build/debug
 export INGESTD_PYTHON      = $(VENV)/bin/python3
 export INGESTD_SHARED_DATA = $(SHARED_DATA)
 
-.PHONY: setup setup-system setup-venv setup-bench build release test demo bench clean
+.PHONY: setup setup-system setup-venv setup-bench setup-llm build release test test-llm demo bench clean
 
 setup: setup-system setup-venv
 
@@ -33,6 +34,16 @@ release: setup-system
 test: setup
 	$(SWIFT) build --build-tests
 	INGESTD_BIN_DIR=$(DEBUG_BIN) $(SWIFT) test --skip-build --parallel --num-workers 2
+	$(MAKE) test-llm
+
+# The LLM client end to end against a real llama.cpp server (SmolLM2-135M). The venv is built once
+# per machine outside the source tree (llama-cpp-python compiles for ~6+ minutes on 2 cores).
+setup-llm: setup-system
+	@scripts/setup-llm-venv.sh $(LLM_VENV) scripts/requirements-llm.txt
+
+test-llm: setup-llm
+	$(SWIFT) build --build-tests
+	scripts/llm-server.sh $(LLM_VENV) -- env INGESTD_BIN_DIR=$(DEBUG_BIN) $(SWIFT) test --skip-build --filter LLMServerTests
 
 demo: setup release
 	@scripts/demo.sh $(RELEASE_BIN) $(SHARED_DATA)

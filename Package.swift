@@ -45,6 +45,7 @@ let package = Package(
         .target(
             name: "Evidence",
             dependencies: [
+                "DataFormats",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

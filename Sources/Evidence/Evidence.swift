@@ -1,2 +1,0 @@
-/// Placeholder until the Evidence issue lands.
-public enum EvidenceModule {}
