@@ -8,6 +8,7 @@ struct Ingestctl: AsyncParsableCommand {
         commandName: "ingestctl",
         abstract: "Control and inspect ingestd, and work offline on DICOM files, reports and models.",
         subcommands: [
+            StatusCommand.self,
             DicomCommand.self,
             EvidenceCommand.self,
             PhantomCommand.self,

@@ -1,4 +1,0 @@
-/// Placeholder until the daemon issue lands.
-public enum IngestdModule {
-    public static let version = "0.1.0"
-}
