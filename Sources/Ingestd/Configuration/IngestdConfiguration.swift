@@ -247,23 +247,19 @@ extension IngestdConfiguration {
         }
     }
 
-    /// Log level and format. Logs never carry PHI whatever the level.
+    /// Log level (one line per event on stderr, which journald collects). Logs never carry PHI.
     public struct Logging: Sendable, Equatable, Codable {
         public enum Level: String, Sendable, Codable, CaseIterable { case trace, debug, info, notice, warning, error, critical }
-        public enum Format: String, Sendable, Codable, CaseIterable { case text, json }
 
         public var level: Level
-        public var format: Format
 
-        public init(level: Level = .info, format: Format = .text) {
+        public init(level: Level = .info) {
             self.level = level
-            self.format = format
         }
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             level = try c.decodeIfPresent(Level.self, forKey: .level) ?? .info
-            format = try c.decodeIfPresent(Format.self, forKey: .format) ?? .text
         }
     }
 }
