@@ -1,0 +1,30 @@
+// Vector kernels for the Index module's HNSW and exact search: the only place the index needs C.
+// Swift has no prefetch and, without per-machine compiler flags, only SSE code; these kernels are
+// compiled for AVX-512, AVX2+FMA and baseline x86-64 and picked at load time (target_clones).
+#ifndef CVECTORKERNELS_H
+#define CVECTORKERNELS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Inner product of two float vectors of length n.
+float cvk_dot(const float *a, const float *b, size_t n);
+
+/// Inner product of a float query (already multiplied by the per-dimension scales) with int8
+/// codes of a scalar-quantised row.
+float cvk_dot_i8(const float *q, const signed char *codes, size_t n);
+
+/// Inner products of one query with `count` rows whose indices are given (gathered rows).
+void cvk_dot_rows(const float *query, const float *rows, size_t dim, const int *indices, size_t count, float *out);
+
+/// Hints the CPU to start loading the cache line at p (read, keep in all cache levels).
+static inline void cvk_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
