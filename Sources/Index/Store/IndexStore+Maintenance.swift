@@ -75,9 +75,8 @@ extension IndexStore {
             let floor = try database.get(.meta, StoreMeta.logFloorKey(space)).flatMap { ByteCodec.readBigEndian($0[...]) } ?? 0
             var logSeqs = Set<UInt64>()
             let lp = VectorKeys.logPrefix(space)
-            for e in try snap.scan(.vectors, prefix: String(decoding: lp, as: UTF8.self)) {
-                let kb = Array(e.key.utf8)
-                guard let seq = ByteCodec.readBigEndian(kb[lp.count...]), VectorKeys.decodeLog(e.value) != nil else {
+            for e in try snap.scanBytes(.vectors, prefix: lp) {
+                guard let seq = ByteCodec.readBigEndian(e.key[lp.count...]), VectorKeys.decodeLog(e.value) != nil else {
                     note("\(space): log entry does not decode")
                     continue
                 }
@@ -85,7 +84,7 @@ extension IndexStore {
             }
             var n = 0
             let vp = VectorKeys.valuePrefix(space)
-            for e in try snap.scan(.vectors, prefix: String(decoding: vp, as: UTF8.self)) {
+            for e in try snap.scanBytes(.vectors, prefix: vp) {
                 guard let v = VectorKeys.decodeValue(e.value), v.vector.count == dim else {
                     note("\(space): vector does not decode or has the wrong dimension")
                     continue

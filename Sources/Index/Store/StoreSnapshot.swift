@@ -37,4 +37,13 @@ public final class StoreSnapshot: @unchecked Sendable {
         }
         return out
     }
+
+    func scanBytes(_ family: ColumnFamily, prefix: [UInt8]) throws(IndexError) -> [(key: [UInt8], value: [UInt8])] {
+        var out: [(key: [UInt8], value: [UInt8])] = []
+        try database.scan(family, prefix: prefix, snapshot: raw) { k, v in
+            out.append((k, v))
+            return true
+        }
+        return out
+    }
 }

@@ -34,7 +34,13 @@ extension HNSWGraph {
                 guard t >= 0, Int(t) < n else { return false }
             }
         }
-        for t in uf where t < 0 || Int(t) >= max(n, maxLinks + 1) { return false }
+        var block = 0
+        while block < uf.count {
+            let c = Int(uf[block])
+            guard c >= 0, c <= maxLinks else { return false }
+            for j in 0..<c where uf[block + 1 + j] < 0 || Int(uf[block + 1 + j]) >= n { return false }
+            block += maxLinks + 1
+        }
         reserve(n)
         if n > 0 {
             levels.update(from: lv.baseAddress!, count: n)
@@ -66,6 +72,7 @@ extension HNSWGraph {
     func copy() -> HNSWGraph {
         let g = HNSWGraph(dim: dim, parameters: parameters, capacity: max(count, 16))
         let uf = upperFlat()
+        // Cannot fail: the arrays come from a consistent graph.
         _ = uf.withUnsafeBufferPointer { ufp in
             g.restore(
                 count: count, entryPoint: entryPoint, maxLevel: maxLevel,
@@ -74,6 +81,7 @@ extension HNSWGraph {
                 upperFlat: ufp, vectors: UnsafeBufferPointer(start: vectors, count: count * dim)
             )
         }
+        if let quantizer { g.enableQuantization(quantizer) }
         return g
     }
 }

@@ -116,10 +116,10 @@ final class HNSWGraph {
         vector(node).update(from: v, count: dim)
         if let quantizer, let codes { quantizer.encode(v, into: codes + Int(node) * dim, dim: dim) }
         levels[Int(node)] = UInt8(nodeLevel)
-        links0[Int(node) &* linkStride0] = 0
+        (links0 + Int(node) &* linkStride0).initialize(repeating: 0, count: linkStride0)
         if nodeLevel > 0 {
             let p = UnsafeMutablePointer<Int32>.allocate(capacity: nodeLevel * (maxLinks + 1))
-            for l in 0..<nodeLevel { p[l * (maxLinks + 1)] = 0 }
+            p.initialize(repeating: 0, count: nodeLevel * (maxLinks + 1))
             upperLinks.append(p)
         } else {
             upperLinks.append(nil)
