@@ -140,7 +140,10 @@ public final class VectorIndex: @unchecked Sendable {
                 if allowedCount < exactBelowCount || Double(allowedCount) / Double(live) < exactBelowFraction {
                     return exactMasked(q, k: k, mask: mask)
                 }
-                return hnsw(q, k: k, ef: ef, mask: mask)
+                // The walk passes through rejected nodes, so a tighter filter needs a wider beam
+                // to keep the same recall among allowed ones (×1 at 50 %, up to ×4 at ≤ 12.5 %).
+                let widen = min(4.0, max(1.0, 0.5 * Double(live) / Double(allowedCount)))
+                return hnsw(q, k: k, ef: Int(Double(ef) * widen), mask: mask)
             }
             return hnsw(q, k: k, ef: ef, mask: nil)
         }
