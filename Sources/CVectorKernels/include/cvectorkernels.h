@@ -17,6 +17,10 @@ float cvk_dot(const float *a, const float *b, size_t n);
 /// codes of a scalar-quantised row.
 float cvk_dot_i8(const float *q, const signed char *codes, size_t n);
 
+/// Inner products of a scaled query with the int8 code rows `ids[0..<count]` (row r starts at
+/// codes + ids[r] * dim). Prefetches every row first so their cache misses overlap.
+void cvk_dot_i8_rows(const float *q, const signed char *codes, size_t dim, const int *ids, size_t count, float *out);
+
 /// Inner products of one query with `count` rows whose indices are given (gathered rows).
 void cvk_dot_rows(const float *query, const float *rows, size_t dim, const int *indices, size_t count, float *out);
 

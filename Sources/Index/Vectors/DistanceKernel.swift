@@ -50,6 +50,26 @@ enum DistanceKernel {
         -cvk_dot_i8(scaledQuery, codes, dim)
     }
 
+    /// Distances of a scaled query to the int8 rows `ids[0..<count]`, into `out`.
+    @inline(__always)
+    static func quantizedDistances(
+        _ scaledQuery: UnsafePointer<Float>, _ codes: UnsafePointer<Int8>, _ dim: Int,
+        _ ids: UnsafePointer<Int32>, _ count: Int, _ out: UnsafeMutablePointer<Float>
+    ) {
+        cvk_dot_i8_rows(scaledQuery, codes, dim, ids, count, out)
+        for i in 0..<count { out[i] = -out[i] }
+    }
+
+    /// Distances of a query to the Float32 rows `ids[0..<count]`, into `out`.
+    @inline(__always)
+    static func distances(
+        _ q: UnsafePointer<Float>, _ rows: UnsafePointer<Float>, _ dim: Int,
+        _ ids: UnsafePointer<Int32>, _ count: Int, _ out: UnsafeMutablePointer<Float>
+    ) {
+        cvk_dot_rows(q, rows, dim, ids, count, out)
+        for i in 0..<count { out[i] = -out[i] }
+    }
+
     /// Starts loading the cache line at `p` so the next distance does not stall on memory.
     @inline(__always)
     static func prefetch(_ p: UnsafeRawPointer) { cvk_prefetch(p) }

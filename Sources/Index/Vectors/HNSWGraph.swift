@@ -199,21 +199,31 @@ final class HNSWGraph {
         var bound = entryDistance
         let vectors = self.vectors
         let dim = self.dim
+        let batchIDs = scratch.batchIDs
+        let batchDistances = scratch.batchDistances
         while !candidates.isEmpty {
             let c = candidates.top
             if c.distance > bound && results.count >= ef { break }
             candidates.pop()
             let ls = links(c.node, level: level)
             let n = Int(ls[0])
-            if n > 0 { DistanceKernel.prefetch(vectors + Int(ls[1]) &* dim) }
-            var i = 1
-            while i <= n {
-                let nb = ls[i]
-                i &+= 1
-                if i <= n { DistanceKernel.prefetch(vectors + Int(ls[i]) &* dim) }
+            var m = 0
+            var j = 1
+            while j <= n {
+                let nb = ls[j]
+                j &+= 1
                 if visited[Int(nb)] == stamp { continue }
                 visited[Int(nb)] = stamp
-                let d = DistanceKernel.distance(q, vectors + Int(nb) &* dim, dim)
+                batchIDs[m] = nb
+                m &+= 1
+            }
+            if m == 0 { continue }
+            DistanceKernel.distances(q, vectors, dim, batchIDs, m, batchDistances)
+            var r = 0
+            while r < m {
+                let d = batchDistances[r]
+                let nb = batchIDs[r]
+                r &+= 1
                 if results.count < ef || d < bound {
                     candidates.push(ScoredNode(distance: d, node: nb))
                     results.push(ScoredNode(distance: d, node: nb))
@@ -297,6 +307,8 @@ final class HNSWGraph {
         let stride = linkStride0
         let dim = self.dim
         let filtering = isDeleted != nil || allowed != nil
+        let batchIDs = scratch.batchIDs
+        let batchDistances = scratch.batchDistances
         @inline(__always) func accepts(_ n: Int32) -> Bool {
             if let isDeleted, isDeleted[Int(n)] != 0 { return false }
             if let allowed, allowed[Int(n)] == 0 { return false }
@@ -323,35 +335,31 @@ final class HNSWGraph {
             if c.distance > bound && results.count >= ef { break }
             candidates.pop()
             let ls = links0 + Int(c.node) &* stride
-            let n = Int(ls[0])
-            if n > 0 {
-                DistanceKernel.prefetch(visited + Int(ls[1]))
-                if quantized {
-                    DistanceKernel.prefetch(codes.unsafelyUnwrapped + Int(ls[1]) &* dim)
-                } else {
-                    DistanceKernel.prefetch(vectors + Int(ls[1]) &* dim)
-                }
-            }
             if !candidates.isEmpty { DistanceKernel.prefetch(links0 + Int(candidates.top.node) &* stride) }
-            var i = 1
-            while i <= n {
-                let nb = ls[i]
-                i &+= 1
-                if i <= n {
-                    DistanceKernel.prefetch(visited + Int(ls[i]))
-                    if quantized {
-                        let p = codes.unsafelyUnwrapped + Int(ls[i]) &* dim
-                        DistanceKernel.prefetch(p)
-                        DistanceKernel.prefetch(p + 64)
-                    } else {
-                        DistanceKernel.prefetch(vectors + Int(ls[i]) &* dim)
-                    }
-                }
+            // Collect the unvisited neighbours, then score them in one call that issues all
+            // their memory loads up front.
+            let n = Int(ls[0])
+            var m = 0
+            var j = 1
+            while j <= n {
+                let nb = ls[j]
+                j &+= 1
                 if visited[Int(nb)] == stamp { continue }
                 visited[Int(nb)] = stamp
-                let d = quantized
-                    ? DistanceKernel.quantizedDistance(scaled, codes.unsafelyUnwrapped + Int(nb) &* dim, dim)
-                    : DistanceKernel.distance(q, vectors + Int(nb) &* dim, dim)
+                batchIDs[m] = nb
+                m &+= 1
+            }
+            if m == 0 { continue }
+            if quantized {
+                DistanceKernel.quantizedDistances(scaled, codes.unsafelyUnwrapped, dim, batchIDs, m, batchDistances)
+            } else {
+                DistanceKernel.distances(q, vectors, dim, batchIDs, m, batchDistances)
+            }
+            var r = 0
+            while r < m {
+                let d = batchDistances[r]
+                let nb = batchIDs[r]
+                r &+= 1
                 if results.count < ef || d < bound {
                     candidates.push(ScoredNode(distance: d, node: nb))
                     if !filtering || accepts(nb) {

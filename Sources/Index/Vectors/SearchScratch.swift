@@ -13,6 +13,9 @@ final class SearchScratch {
         visited.initialize(repeating: 0, count: visitedCapacity)
     }
 
+    /// Unvisited neighbours of one expanded node and their distances, computed in one batch.
+    let batchIDs = UnsafeMutablePointer<Int32>.allocate(capacity: 1024)
+    let batchDistances = UnsafeMutablePointer<Float>.allocate(capacity: 1024)
     private var scaled: UnsafeMutablePointer<Float>?
     private var scaledCapacity = 0
 
@@ -28,6 +31,8 @@ final class SearchScratch {
 
     deinit {
         scaled?.deallocate()
+        batchIDs.deallocate()
+        batchDistances.deallocate()
         visited.deallocate()
         candidates.deallocate()
         results.deallocate()
