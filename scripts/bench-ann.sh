@@ -35,7 +35,7 @@ if h.get("at_recall_0.95") and summary["ours"]["at_recall_0.95"]:
     summary["qps_cpu_ratio_vs_hnswlib_same_ef"] = {
         str(o["ef"]): o["qps_cpu"] / p["qps_cpu"] for o, p in zip(ours["points"], peers["hnswlib"]["points"])}
     summary["build_ratio_vs_hnswlib"] = ours["build_seconds"] / h["build_seconds"]
-    summary["build_cpu_ratio_vs_hnswlib"] = ours["build_cpu_seconds"] / h["build_cpu_seconds"]
+    summary["build_cpu_ratio_vs_hnswlib"] = ours["build_cpu_seconds"] / peers["hnswlib"]["build_cpu_seconds"]
 if "qps" in peers.get("faiss_flat", {}):
     summary["exact_ratio_vs_faiss_flat"] = ours["exact_qps"] / peers["faiss_flat"]["qps"]
     summary["exact_cpu_ratio_vs_faiss_flat"] = ours["exact_qps_cpu"] / peers["faiss_flat"]["qps_cpu"]
