@@ -17,7 +17,7 @@ struct IndexTorture: AsyncParsableCommand {
     static let space = VectorSpace(modelVersion: "torture-v1", kind: .imageGlobal)
 
     func run() async throws {
-        let store = try location.open()
+        let store = try location.open(create: true)
         let out = FileHandle.standardOutput
         out.write(Data("ready\n".utf8))
         let counter = TortureCounter()

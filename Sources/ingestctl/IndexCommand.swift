@@ -18,8 +18,9 @@ struct StoreLocation: ParsableArguments {
 
     var url: URL { URL(fileURLWithPath: db) }
 
-    func open(policy: DuplicatePolicy = .keepFirst) throws -> IndexStore {
-        try IndexStore.open(at: url, options: StoreOptions(duplicatePolicy: policy))
+    /// Opens the store; only commands that write (import, torture) may create one.
+    func open(policy: DuplicatePolicy = .keepFirst, create: Bool = false) throws -> IndexStore {
+        try IndexStore.open(at: url, options: StoreOptions(duplicatePolicy: policy, createIfMissing: create))
     }
 }
 
@@ -82,7 +83,7 @@ struct IndexImport: AsyncParsableCommand {
             guard lines.count == n else { throw ValidationError("ids.txt has \(lines.count) lines for \(n) rows") }
             names = lines
         }
-        let store = try location.open()
+        let store = try location.open(create: true)
         defer { store.close() }
         let start = Date()
         let chunk = max(1, batch)

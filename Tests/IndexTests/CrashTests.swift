@@ -54,6 +54,8 @@ struct CrashTests {
             let store = try IndexStore.open(at: url)
             defer { store.close() }
             if store.recoveryReports.first?.source == "checkpoint" { fromCheckpoint += 1 }
+            let hnswFiles = try FileManager.default.contentsOfDirectory(atPath: url.appendingPathComponent("hnsw").path)
+            #expect(!hnswFiles.contains { $0.contains(".tmp-") }, "interrupted checkpoint temp file left behind")
             // Every acknowledged write is complete in every family it touched.
             for id in allAcked {
                 let item = CrashTestItem(id: id)

@@ -68,6 +68,11 @@ extension IndexStore {
     public var recoveryReports: [RecoveryReport] { recoveryLog.withLock { $0 } }
 
     func recoverVectors() throws(IndexError) {
+        // Temp files of checkpoints interrupted by a crash (AtomicFile names them ".NAME.tmp-…").
+        let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: checkpointDirectory.path)) ?? []
+        for name in leftovers where name.hasPrefix(".") && name.contains(".tmp-") {
+            try? FileManager.default.removeItem(at: checkpointDirectory.appendingPathComponent(name))
+        }
         let maxSequence = try database.get(.meta, Array(StoreMeta.vectorSequenceKey.utf8)).flatMap { ByteCodec.readBigEndian($0[...]) } ?? 0
         var evidence: [ItemEvidence] = []
         try database.scan(.evidence, prefix: []) { k, v in

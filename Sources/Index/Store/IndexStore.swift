@@ -38,12 +38,16 @@ public final class IndexStore: Sendable {
     /// Opens or creates the store at `url`: checks (or migrates) the schema, then loads every
     /// vector space from its checkpoint and replays the newer log entries.
     public static func open(at url: URL, options: StoreOptions = StoreOptions(), logger: Logger = Logger(label: "ingestd.index")) throws(IndexError) -> IndexStore {
+        let rocksPath = url.appendingPathComponent("rocksdb").path
+        if !options.createIfMissing && !FileManager.default.fileExists(atPath: rocksPath + "/CURRENT") {
+            throw IndexError(.invalidArgument, input: url.path, "no store here")
+        }
         do {
             try FileManager.default.createDirectory(at: url.appendingPathComponent("hnsw"), withIntermediateDirectories: true)
         } catch {
             throw IndexError(.io, input: url.path, "cannot create store directory")
         }
-        let database = try RocksDatabase.open(path: url.appendingPathComponent("rocksdb").path)
+        let database = try RocksDatabase.open(path: rocksPath, createIfMissing: options.createIfMissing)
         do {
             let storeID = try SchemaMigration.prepare(database, migrate: options.migrate, logger: logger)
             let seq = try database.get(.meta, Array(StoreMeta.vectorSequenceKey.utf8)).flatMap { ByteCodec.readBigEndian($0[...]) } ?? 0
@@ -57,8 +61,11 @@ public final class IndexStore: Sendable {
         }
     }
 
+    deinit { close() }
+
     /// Drains pending writes and closes RocksDB. Vector checkpoints are not written here (call
-    /// `checkpointVectors()`); the log makes them optional.
+    /// `checkpointVectors()`); the log makes them optional. Idempotent. Snapshots must be closed
+    /// before the store.
     public func close() {
         committer.stop()
         database.close()

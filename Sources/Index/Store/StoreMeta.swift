@@ -63,11 +63,17 @@ public struct StoreOptions: Sendable {
     public var metric: VectorMetric
     /// Migrate an older schema on open (else refuse with a clear error).
     public var migrate: Bool
+    /// Create a new store when none exists (offline tools that inspect a store say false).
+    public var createIfMissing: Bool
 
-    public init(duplicatePolicy: DuplicatePolicy = .keepFirst, hnsw: HNSWParameters = HNSWParameters(), metric: VectorMetric = .cosine, migrate: Bool = true) {
+    public init(
+        duplicatePolicy: DuplicatePolicy = .keepFirst, hnsw: HNSWParameters = HNSWParameters(), metric: VectorMetric = .cosine,
+        migrate: Bool = true, createIfMissing: Bool = true
+    ) {
         self.duplicatePolicy = duplicatePolicy
         self.hnsw = hnsw
         self.metric = metric
         self.migrate = migrate
+        self.createIfMissing = createIfMissing
     }
 }

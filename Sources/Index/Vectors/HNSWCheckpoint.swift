@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 internal import DataFormats
 
 /// The on-disk form of a `VectorIndex`: everything needed to resume without re-inserting, plus
