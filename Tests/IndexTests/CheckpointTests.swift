@@ -126,4 +126,17 @@ struct CheckpointTests {
             #expect(try store.search(q, space: Self.space, k: 10, ef: 50) == rebuilt.search(q, k: 10, ef: 50))
         }
     }
+
+    @Test func periodicCheckpointSkipsSpacesWithFewNewEntries() async throws {
+        let (url, vectors) = try await makeStore(count: 200)
+        let store = try IndexStore.open(at: url)
+        defer { store.close() }
+        let file = HNSWCheckpoint.fileURL(directory: url.appendingPathComponent("hnsw"), space: Self.space)
+        let before = try Data(contentsOf: file)
+        for i in 0..<5 { try await store.putVector(vectors[i].map { $0 + 1 }, id: "new-\(i)", space: Self.space) }
+        try store.checkpointVectors(minimumNewEntries: 10)
+        #expect(try Data(contentsOf: file) == before)
+        try store.checkpointVectors(minimumNewEntries: 5)
+        #expect(try Data(contentsOf: file) != before)
+    }
 }

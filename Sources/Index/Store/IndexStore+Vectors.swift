@@ -47,13 +47,18 @@ extension IndexStore {
     // MARK: Checkpoints and recovery
 
     /// Writes every space's graph to its checkpoint file (copy under the read lock, I/O after).
-    public func checkpointVectors() throws(IndexError) {
+    /// With `minimumNewEntries`, only spaces that applied at least that many log entries since
+    /// their last checkpoint (the daemon calls this periodically and with 0 at shutdown).
+    public func checkpointVectors(minimumNewEntries: UInt64 = 0) throws(IndexError) {
         for space in catalog.spaces {
             guard let index = catalog.index(space) else { continue }
+            let last = checkpointedSequences.withLock { $0[space] } ?? 0
+            if minimumNewEntries > 0 && index.sequence < last + minimumNewEntries { continue }
             let state = index.snapshotState()
             try HNSWCheckpoint.write(
                 state, space: space, storeID: storeID, rocksSequence: database.latestSequence,
                 to: HNSWCheckpoint.fileURL(directory: checkpointDirectory, space: space))
+            checkpointedSequences.withLock { $0[space] = max($0[space] ?? 0, state.appliedSequence) }
         }
     }
 
@@ -90,6 +95,7 @@ extension IndexStore {
             case .success(let state) where state.appliedSequence >= floor:
                 index = VectorIndex(restoring: state)
                 source = "checkpoint"
+                checkpointedSequences.withLock { $0[space] = state.appliedSequence }
             case .success:
                 index = try rebuildBase(space, dim: dim, floor: floor)
                 source = "rebuilt: checkpoint older than the pruned log"

@@ -18,6 +18,8 @@ public final class IndexStore: Sendable {
     private let committer: GroupCommitter
     let logger: Logger
     let recoveryLog = Mutex<[RecoveryReport]>([])
+    /// Log sequence each space's checkpoint file covers, as written by this process.
+    let checkpointedSequences = Mutex<[VectorSpace: UInt64]>([:])
 
     public static var schemaVersion: Int { StoreMeta.currentSchemaVersion }
 

@@ -86,6 +86,13 @@ final class RocksDatabase: @unchecked Sendable {
             guard let h = cfHandles[i] else { continue }
             if let family = ColumnFamily(rawValue: name) { handles[family] = h } else { extra.append(h) }
         }
+        guard handles.count == ColumnFamily.allCases.count else {
+            for h in handles.values { rocksdb_column_family_handle_destroy(h) }
+            for h in extra { rocksdb_column_family_handle_destroy(h) }
+            rocksdb_close(db)
+            rocksdb_options_destroy(options)
+            throw IndexError(.storage, input: path, "not every column family opened")
+        }
         return RocksDatabase(path: path, db: db, options: options, handles: handles, extra: extra)
     }
 
@@ -100,7 +107,8 @@ final class RocksDatabase: @unchecked Sendable {
         rocksdb_options_destroy(options)
     }
 
-    private func handle(_ family: ColumnFamily) -> OpaquePointer { handles[family]! }
+    /// Every family has a handle: `open` refuses to return otherwise.
+    private func handle(_ family: ColumnFamily) -> OpaquePointer { handles[family].unsafelyUnwrapped }
 
     func get(_ family: ColumnFamily, _ key: [UInt8], snapshot: OpaquePointer? = nil) throws(IndexError) -> [UInt8]? {
         var err: UnsafeMutablePointer<CChar>?
@@ -199,7 +207,7 @@ final class WriteBatch {
             value.withUnsafeBufferPointer { v in
                 k.withMemoryRebound(to: CChar.self) { kc in
                     v.withMemoryRebound(to: CChar.self) { vc in
-                        rocksdb_writebatch_put_cf(raw, handles[family]!, kc.baseAddress, k.count, vc.baseAddress ?? kc.baseAddress, v.count)
+                        rocksdb_writebatch_put_cf(raw, handles[family].unsafelyUnwrapped, kc.baseAddress, k.count, vc.baseAddress ?? kc.baseAddress, v.count)
                     }
                 }
             }
@@ -209,7 +217,7 @@ final class WriteBatch {
 
     func delete(_ family: ColumnFamily, _ key: [UInt8]) {
         key.withUnsafeBufferPointer { k in
-            k.withMemoryRebound(to: CChar.self) { rocksdb_writebatch_delete_cf(raw, handles[family]!, $0.baseAddress, k.count) }
+            k.withMemoryRebound(to: CChar.self) { rocksdb_writebatch_delete_cf(raw, handles[family].unsafelyUnwrapped, $0.baseAddress, k.count) }
         }
         count += 1
     }
