@@ -4,6 +4,7 @@
 #ifndef CVECTORKERNELS_H
 #define CVECTORKERNELS_H
 
+#include <sched.h>
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -26,6 +27,22 @@ void cvk_dot_rows(const float *query, const float *rows, size_t dim, const int *
 
 /// Hints the CPU to start loading the cache line at p (read, keep in all cache levels).
 static inline void cvk_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
+
+/// A spin lock word (0 free, 1 held) for the parallel graph build's per-node link lists; yields
+/// the CPU when contended so an oversubscribed machine does not burn the holder's time slice.
+static inline void cvk_spin_lock(int *p) {
+    unsigned spins = 0;
+    while (__atomic_exchange_n(p, 1, __ATOMIC_ACQUIRE)) {
+        while (__atomic_load_n(p, __ATOMIC_RELAXED)) {
+            if (++spins > 64) { sched_yield(); spins = 0; }
+        }
+    }
+}
+
+static inline void cvk_spin_unlock(int *p) { __atomic_store_n(p, 0, __ATOMIC_RELEASE); }
+
+/// Atomic fetch-and-add (work distribution in the parallel build).
+static inline long cvk_fetch_add(long *p, long v) { return __atomic_fetch_add(p, v, __ATOMIC_RELAXED); }
 
 #ifdef __cplusplus
 }

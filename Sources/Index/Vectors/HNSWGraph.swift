@@ -110,6 +110,13 @@ final class HNSWGraph {
     /// Appends a node and links it into the graph; returns its id.
     @discardableResult
     func insert(_ v: UnsafePointer<Float>, level nodeLevel: Int) -> Int32 {
+        let node = appendNode(v, level: nodeLevel)
+        link(node, scratch: buildScratch, locks: nil)
+        return node
+    }
+
+    /// Lays out a node (row, codes, empty link lists) without linking it.
+    func appendNode(_ v: UnsafePointer<Float>, level nodeLevel: Int) -> Int32 {
         reserve(count + 1)
         let node = Int32(count)
         count += 1
@@ -124,47 +131,68 @@ final class HNSWGraph {
         } else {
             upperLinks.append(nil)
         }
-        guard entryPoint >= 0 else {
+        return node
+    }
+
+    /// Links an appended node into the graph. With `locks` (parallel build), every link list is
+    /// read and written under its node's lock, and the entry point under the global lock, held
+    /// for the whole insert when the node raises the top layer (as hnswlib does).
+    func link(_ node: Int32, scratch: SearchScratch, locks: NodeLocks?) {
+        let nodeLevel = level(of: node)
+        locks?.lockGlobal()
+        let entry = entryPoint
+        let topLevel = maxLevel
+        let holdsGlobal = locks != nil && nodeLevel > topLevel
+        if let locks, !holdsGlobal { locks.unlockGlobal() }
+        defer { if holdsGlobal { locks?.unlockGlobal() } }
+        guard entry >= 0 else {
             entryPoint = node
             maxLevel = nodeLevel
-            return node
+            return
         }
         let q = UnsafePointer(vector(node))
-        var current = entryPoint
+        var current = entry
         var currentDistance = DistanceKernel.distance(q, vector(current), dim)
-        var l = maxLevel
+        var l = topLevel
         while l > nodeLevel {
-            (current, currentDistance) = greedy(q, from: current, distance: currentDistance, level: l)
+            (current, currentDistance) = greedy(q, from: current, distance: currentDistance, level: l, locks: locks)
             l -= 1
         }
-        l = min(nodeLevel, maxLevel)
+        l = min(nodeLevel, topLevel)
         while l >= 0 {
-            let found = searchLayer(q, entry: current, entryDistance: currentDistance, ef: parameters.efConstruction, level: l, exclude: node)
+            let found = searchLayer(q, entry: current, entryDistance: currentDistance, ef: parameters.efConstruction, level: l, exclude: node, scratch: scratch, locks: locks)
             let selected = selectNeighbors(found, limit: maxLinks)
+            locks?.lock(node)
             let own = links(node, level: l)
             own[0] = Int32(selected.count)
             for (i, s) in selected.enumerated() { own[i + 1] = s.node }
-            for s in selected { addLink(from: s.node, to: node, distance: s.distance, level: l) }
+            locks?.unlock(node)
+            for s in selected {
+                locks?.lock(s.node)
+                addLink(from: s.node, to: node, distance: s.distance, level: l)
+                locks?.unlock(s.node)
+            }
             if let best = found.first {
                 current = best.node
                 currentDistance = best.distance
             }
             l -= 1
         }
-        if nodeLevel > maxLevel {
+        if nodeLevel > topLevel {
             maxLevel = nodeLevel
             entryPoint = node
         }
-        return node
     }
 
-    private func greedy(_ q: UnsafePointer<Float>, from start: Int32, distance: Float, level: Int) -> (Int32, Float) {
+    private func greedy(_ q: UnsafePointer<Float>, from start: Int32, distance: Float, level: Int, locks: NodeLocks? = nil) -> (Int32, Float) {
         var current = start
         var best = distance
         var changed = true
         while changed {
             changed = false
-            let ls = links(current, level: level)
+            let from = current
+            locks?.lock(from)
+            let ls = links(from, level: level)
             let n = Int(ls[0])
             var i = 1
             while i <= n {
@@ -177,13 +205,16 @@ final class HNSWGraph {
                 }
                 i &+= 1
             }
+            locks?.unlock(from)
         }
         return (current, best)
     }
 
     /// Beam search on one layer during construction; returns candidates ascending by distance.
-    private func searchLayer(_ q: UnsafePointer<Float>, entry: Int32, entryDistance: Float, ef: Int, level: Int, exclude: Int32) -> [ScoredNode] {
-        let scratch = buildScratch
+    private func searchLayer(
+        _ q: UnsafePointer<Float>, entry: Int32, entryDistance: Float, ef: Int, level: Int, exclude: Int32,
+        scratch: SearchScratch, locks: NodeLocks?
+    ) -> [ScoredNode] {
         let stamp = scratch.begin(nodes: count)
         let visited = scratch.visited
         var candidates = scratch.candidates
@@ -205,6 +236,7 @@ final class HNSWGraph {
             let c = candidates.top
             if c.distance > bound && results.count >= ef { break }
             candidates.pop()
+            locks?.lock(c.node)
             let ls = links(c.node, level: level)
             let n = Int(ls[0])
             var m = 0
@@ -217,6 +249,7 @@ final class HNSWGraph {
                 batchIDs[m] = nb
                 m &+= 1
             }
+            locks?.unlock(c.node)
             if m == 0 { continue }
             DistanceKernel.distances(q, vectors, dim, batchIDs, m, batchDistances)
             var r = 0

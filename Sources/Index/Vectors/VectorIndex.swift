@@ -97,6 +97,27 @@ public final class VectorIndex: @unchecked Sendable {
         lock.withWriteLock { appliedSequence = max(appliedSequence, sequence) }
     }
 
+    /// Parallel bulk load into an empty index (see `build`). Holds the write lock throughout:
+    /// a bulk load is not searched while it runs.
+    func buildConcurrently(ids: [String], rows: UnsafePointer<Float>, threads: Int) {
+        lock.withWriteLock {
+            let g = graph
+            g.reserve(ids.count)
+            if ids.count >= ScalarQuantizer.calibrationCount {
+                g.enableQuantization(ScalarQuantizer(calibratingOn: rows, count: ScalarQuantizer.calibrationCount, dim: dim))
+            }
+            for (i, id) in ids.enumerated() {
+                _ = g.appendNode(rows + i * dim, level: g.levelFor(hash: StableHash.hash(id)))
+                labels.append(id)
+                deleted.append(0)
+                nodeEvidence.append(evidenceByID[id])
+                nodeOf[id] = Int32(i)
+            }
+            g.link(0, scratch: SearchScratch(nodes: ids.count), locks: nil)
+            g.linkConcurrently(from: 1, threads: threads)
+        }
+    }
+
     private func tombstone(_ node: Int32) {
         if deleted[Int(node)] == 0 {
             deleted[Int(node)] = 1
