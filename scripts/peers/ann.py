@@ -56,16 +56,25 @@ def recall(found, gt, k):
     return hits / (len(gt) * k)
 
 
+REPEATS = 3
+
+
 def timed_queries(search, queries):
-    """One query at a time; returns (ids per query, queries per wall second, per CPU second of
-    this thread). The peers run their search on the calling thread when set to one thread."""
-    out = []
-    t = time.perf_counter()
-    c = time.thread_time()
-    for i in range(len(queries)):
-        out.append(search(queries[i:i + 1]))
-    cpu = time.thread_time() - c
-    return out, len(queries) / (time.perf_counter() - t), len(queries) / cpu
+    """One query at a time; returns (ids per query of the first pass, queries per wall second,
+    per CPU second of this thread), the fastest of REPEATS passes (shared-machine noise). The
+    peers run their search on the calling thread when set to one thread."""
+    first, best, best_cpu = None, 0.0, 0.0
+    for _ in range(REPEATS):
+        out = []
+        t = time.perf_counter()
+        c = time.thread_time()
+        for i in range(len(queries)):
+            out.append(search(queries[i:i + 1]))
+        cpu = time.thread_time() - c
+        wall = time.perf_counter() - t
+        best, best_cpu = max(best, len(queries) / wall), max(best_cpu, len(queries) / max(cpu, 1e-9))
+        first = first if first is not None else out
+    return first, best, best_cpu
 
 
 def run_hnswlib(base, queries, gt, a):
@@ -130,13 +139,15 @@ PEERS = {"hnswlib": run_hnswlib, "faiss_hnsw": run_faiss_hnsw, "faiss_flat": run
 
 
 def run(args):
+    global REPEATS
+    REPEATS = max(1, args.repeats)
     base = np.ascontiguousarray(np.load(args.base), dtype=np.float32)
     queries = np.ascontiguousarray(np.load(args.queries), dtype=np.float32)
     gt = np.load(args.gt).astype(np.int64)
     if gt.shape[1] < args.k:
         sys.exit(f"gt has {gt.shape[1]} columns, fewer than k={args.k}")
     result = {"n": int(base.shape[0]), "dim": int(base.shape[1]), "queries": int(len(queries)), "k": args.k,
-              "m": args.m, "ef_construction": args.ef_construction, "threads": args.threads}
+              "m": args.m, "ef_construction": args.ef_construction, "threads": args.threads, "repeats": REPEATS}
     for name in args.peers.split(","):
         try:
             result[name] = PEERS[name](base, queries, gt, args)
@@ -168,6 +179,7 @@ def main():
     r.add_argument("--threads", type=int, default=1)
     r.add_argument("--exact-queries", type=int, default=200, help="queries timed for faiss flat")
     r.add_argument("--peers", default="hnswlib,faiss_hnsw,faiss_flat,usearch")
+    r.add_argument("--repeats", type=int, default=3, help="timed passes per ef; the fastest is reported")
     r.add_argument("--json", action="store_true")
     args = p.parse_args()
     generate(args) if args.cmd == "generate" else run(args)
