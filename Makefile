@@ -12,7 +12,7 @@ DEBUG_BIN     = $(CURDIR)/.build/debug
 export INGESTD_PYTHON      = $(VENV)/bin/python3
 export INGESTD_SHARED_DATA = $(SHARED_DATA)
 
-.PHONY: setup setup-system setup-venv setup-bench setup-llm build release test test-llm demo bench clean
+.PHONY: setup setup-system setup-venv setup-bench setup-llm build release test test-llm demo bench clean bench-ann bench-store
 
 setup: setup-system setup-venv
 
@@ -50,6 +50,18 @@ demo: setup release
 
 bench: setup-bench release
 	@scripts/bench.sh $(RELEASE_BIN) $(SHARED_DATA)
+
+# ANN comparison (Index): ours vs hnswlib / faiss / usearch on a generated 100k x 128 set.
+ANN_DATA     ?= $(CACHE)/ann-100k-128
+ANN_THREADS  ?= 1
+
+bench-ann: setup-bench
+	$(SWIFT) build -c release --product ingestctl
+	@scripts/bench-ann.sh $(RELEASE_BIN) $(VENV)/bin/python3 $(ANN_DATA) $(ANN_THREADS)
+
+bench-store: setup-system
+	$(SWIFT) build -c release --product ingestctl
+	$(RELEASE_BIN)/ingestctl bench store --json
 
 clean:
 	rm -rf .build

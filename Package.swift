@@ -40,6 +40,8 @@ let package = Package(
         .systemLibrary(name: "CRocksDB", pkgConfig: "rocksdb", providers: [.apt(["librocksdb-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Distance kernels for Index (AVX-512 / AVX2 / baseline picked at load time) and prefetch.
+        .target(name: "CVectorKernels"),
 
         // Plumbing shared by several modules: NumPy .npy/.npz, PNG, tar.gz.
         .target(name: "DataFormats", dependencies: ["CZlib"], swiftSettings: swiftSettings),
@@ -58,7 +60,7 @@ let package = Package(
         ),
         .target(
             name: "Index",
-            dependencies: ["CRocksDB", "COpenBLAS", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CRocksDB", "COpenBLAS", "CVectorKernels", "DataFormats", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(name: "Learner", dependencies: ["COpenBLAS", "DataFormats"], swiftSettings: swiftSettings),

@@ -1,6 +1,0 @@
-import Index
-import Testing
-
-struct IndexLinkTests {
-    @Test func rocksDBLinks() { #expect(IndexModule.rocksDBLinks()) }
-}
