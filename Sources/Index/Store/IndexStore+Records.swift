@@ -86,7 +86,7 @@ extension IndexStore {
     // MARK: Extraction cache
 
     /// The byte cache for the Evidence module's LLM extraction results.
-    public var extractionCache: ExtractionCacheStore { ExtractionCacheStore(store: self) }
+    public var extractionCache: ExtractionCacheTable { ExtractionCacheTable(store: self) }
 }
 
 extension StoreTransaction {

@@ -1,6 +1,6 @@
 /// A durable byte cache in the `extraction_cache` family. The Evidence module adapts it to its
 /// own cache protocol (keys are its request digests, values its encoded answers).
-public struct ExtractionCacheStore: Sendable {
+public struct ExtractionCacheTable: Sendable {
     let store: IndexStore
 
     public func get(_ key: String) throws(IndexError) -> [UInt8]? {
