@@ -42,3 +42,10 @@ bench: setup-bench release
 
 clean:
 	rm -rf .build
+
+# DICOM: libFuzzer over the buffer entry point (FUZZ_SECONDS, default 10 minutes), and the decode
+# benchmark against a C++ loop calling DCMTK directly.
+FUZZ_SECONDS ?= 600
+.PHONY: fuzz-dicom
+fuzz-dicom: setup-venv
+	@scripts/fuzz-dicom.sh $(FUZZ_SECONDS)

@@ -3,7 +3,6 @@
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dctk.h>
-#include <dcmtk/dcmdata/dcistrmb.h>
 #include <dcmtk/dcmdata/dcpxitem.h>
 #include <dcmtk/dcmdata/dcrledrg.h>
 #include <dcmtk/dcmimage/diregist.h>
@@ -11,8 +10,13 @@
 #include <dcmtk/dcmjpls/djdecode.h>
 #include <dcmtk/oflog/oflog.h>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <zlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
 #include <cstring>
 #include <mutex>
@@ -22,8 +26,19 @@
 #include <vector>
 
 struct cdcmtk_object {
+    /// For buffer input: an anonymous in-memory file holding the bytes (see cdcmtk_open_buffer).
+    int memoryFile = -1;
     DcmFileFormat file;
     E_TransferSyntax xfer = EXS_Unknown;
+    /// Set when the input was a deflated dataset that the shim inflated itself.
+    std::string declaredTransferSyntax;
+
+    cdcmtk_object() = default;
+    cdcmtk_object(const cdcmtk_object &) = delete;
+    cdcmtk_object &operator=(const cdcmtk_object &) = delete;
+    ~cdcmtk_object() {
+        if (memoryFile >= 0) close(memoryFile);
+    }
 };
 
 namespace {
@@ -98,6 +113,268 @@ DcmPixelData *pixel_data(cdcmtk_object *object) {
     return static_cast<DcmPixelData *>(element);
 }
 
+const char *const kDeflatedUID = "1.2.840.10008.1.2.1.99";
+
+/// Whether an explicit VR has a 4-byte length, the way DCMTK decides it: the standard long VRs,
+/// and any unknown VR made of two upper-case letters.
+bool long_length_vr(unsigned char c0, unsigned char c1) {
+    static const char *const shortVRs[] = {"AE", "AS", "AT", "CS", "DA", "DS", "DT", "FL", "FD", "IS", "LO", "LT",
+                                           "PN", "SH", "SL", "SS", "ST", "TM", "UI", "UL", "US"};
+    if (!(c0 >= 'A' && c0 <= 'Z' && c1 >= 'A' && c1 <= 'Z')) return false;
+    for (const char *vr : shortVRs) {
+        if (vr[0] == c0 && vr[1] == c1) return false;
+    }
+    return true;
+}
+
+
+
+/// Walks the explicit-VR little-endian group 0002 of a Part-10 input. Returns the offset of the
+/// dataset and whether the declared transfer syntax is deflated; false when there is no meta header.
+bool meta_header(const unsigned char *b, size_t n, size_t *datasetOffset, bool *deflated, std::string *transferSyntax = nullptr) {
+    *deflated = false;
+    if (n < 132 || std::memcmp(b + 128, "DICM", 4) != 0) return false;
+    size_t pos = 132;
+    while (pos + 8 <= n) {
+        const unsigned group = b[pos] | (b[pos + 1] << 8);
+        const unsigned element = b[pos + 2] | (b[pos + 3] << 8);
+        if (group != 0x0002) break;
+        const bool longForm = long_length_vr(b[pos + 4], b[pos + 5]);
+        uint64_t length;
+        size_t header;
+        if (longForm) {
+            if (pos + 12 > n) return false;
+            length = static_cast<uint64_t>(b[pos + 8]) | (static_cast<uint64_t>(b[pos + 9]) << 8) |
+                     (static_cast<uint64_t>(b[pos + 10]) << 16) | (static_cast<uint64_t>(b[pos + 11]) << 24);
+            header = 12;
+        } else {
+            length = b[pos + 6] | (b[pos + 7] << 8);
+            header = 8;
+        }
+        if (pos + header + length > n) return false;
+        if (element == 0x0010) {
+            std::string uid(reinterpret_cast<const char *>(b + pos + header), static_cast<size_t>(length));
+            while (!uid.empty() && (uid.back() == 0 || uid.back() == ' ')) uid.pop_back();
+            *deflated = uid == kDeflatedUID;
+            if (transferSyntax != nullptr) *transferSyntax = uid;
+        }
+        pos += header + static_cast<size_t>(length);
+    }
+    *datasetOffset = pos;
+    return true;
+}
+
+
+/// Deepest sequence/item nesting accepted. DCMTK parses nested sequences recursively, so a few
+/// kilobytes of nested undefined-length sequences would otherwise exhaust the thread's stack.
+constexpr size_t kMaxNesting = 128;
+
+/// Walks element headers only (values are skipped by length) and reports whether sequences and
+/// items nest deeper than kMaxNesting. Lengths that run past the input simply end the walk:
+/// DCMTK reports those as truncation.
+bool nests_too_deep(const unsigned char *b, size_t n, size_t pos, bool explicitVR, bool bigEndian) {
+    struct Level {
+        uint64_t end;  // UINT64_MAX for undefined length
+        bool pixelFragments;
+    };
+    std::vector<Level> stack;
+    auto u16 = [&](size_t p) -> uint32_t { return bigEndian ? (b[p] << 8) | b[p + 1] : b[p] | (b[p + 1] << 8); };
+    auto u32 = [&](size_t p) -> uint32_t {
+        return bigEndian ? (uint32_t(b[p]) << 24) | (uint32_t(b[p + 1]) << 16) | (uint32_t(b[p + 2]) << 8) | b[p + 3]
+                         : uint32_t(b[p]) | (uint32_t(b[p + 1]) << 8) | (uint32_t(b[p + 2]) << 16) | (uint32_t(b[p + 3]) << 24);
+    };
+    const uint32_t undefined = 0xFFFFFFFF;
+    while (pos + 8 <= n) {
+        while (!stack.empty() && pos >= stack.back().end) stack.pop_back();
+        const uint32_t group = u16(pos), element = u16(pos + 2);
+        if (group == 0xFFFE) {
+            const uint32_t length = u32(pos + 4);
+            pos += 8;
+            if (element == 0xE000) {
+                if (!stack.empty() && stack.back().pixelFragments) {
+                    if (length == undefined) return false;
+                    pos += length;
+                } else {
+                    stack.push_back({length == undefined ? UINT64_MAX : pos + length, false});
+                }
+            } else if (!stack.empty()) {
+                stack.pop_back();  // item or sequence delimiter
+            }
+        } else {
+            uint32_t length;
+            size_t header;
+            bool sequence = false;
+            if (explicitVR) {
+                const char v0 = static_cast<char>(b[pos + 4]), v1 = static_cast<char>(b[pos + 5]);
+                const bool longForm = long_length_vr(b[pos + 4], b[pos + 5]);
+                if (longForm) {
+                    if (pos + 12 > n) return false;
+                    length = u32(pos + 8);
+                    header = 12;
+                } else {
+                    length = u16(pos + 6);
+                    header = 8;
+                }
+                sequence = (v0 == 'S' && v1 == 'Q') || length == undefined;
+            } else {
+                length = u32(pos + 4);
+                header = 8;
+                // Implicit VR: undefined length, or a value that starts with an item tag.
+                sequence = length == undefined ||
+                           (length >= 8 && pos + 12 <= n && u16(pos + 8) == 0xFFFE && u16(pos + 10) == 0xE000);
+            }
+            pos += header;
+            if (sequence) {
+                const bool pixels = group == 0x7FE0 && element == 0x0010;
+                stack.push_back({length == undefined ? UINT64_MAX : pos + length, pixels});
+            } else {
+                pos += length;
+            }
+        }
+        if (stack.size() > kMaxNesting) return true;
+    }
+    return false;
+}
+
+/// Checks an input's nesting before DCMTK parses it (see nests_too_deep).
+bool refuse_deep_nesting(const unsigned char *b, size_t n, cdcmtk_result *result) {
+    size_t offset = 0;
+    bool deflated = false;
+    std::string uid;
+    bool explicitVR;
+    bool bigEndian = false;
+    if (meta_header(b, n, &offset, &deflated, &uid)) {
+        explicitVR = uid != "1.2.840.10008.1.2";
+        bigEndian = uid == "1.2.840.10008.1.2.2";
+    } else {
+        offset = (n >= 132 && std::memcmp(b + 128, "DICM", 4) == 0) ? 132 : 0;
+        explicitVR = offset + 6 <= n && std::isupper(b[offset + 4]) && std::isupper(b[offset + 5]);
+    }
+    if (nests_too_deep(b, n, offset, explicitVR, bigEndian)) {
+        set(result, CDCMTK_CORRUPT, "sequences nest deeper than " + std::to_string(kMaxNesting) + " levels");
+        return true;
+    }
+    return false;
+}
+
+/// Inflates a deflated dataset (raw deflate as the standard says, zlib-wrapped as some writers do)
+/// into at most max_bytes.
+int inflate_dataset(const unsigned char *in, size_t n, uint64_t maxBytes, std::vector<unsigned char> &out, std::string &why) {
+    for (int windowBits : {-MAX_WBITS, MAX_WBITS + 32}) {
+        out.clear();
+        z_stream z;
+        std::memset(&z, 0, sizeof(z));
+        if (inflateInit2(&z, windowBits) != Z_OK) {
+            why = "zlib initialisation failed";
+            return CDCMTK_IO;
+        }
+        z.next_in = const_cast<Bytef *>(in);
+        z.avail_in = static_cast<uInt>(n > 0x7FFFFFFF ? 0x7FFFFFFF : n);
+        int rc = Z_OK;
+        unsigned char chunk[65536];
+        while (rc == Z_OK) {
+            z.next_out = chunk;
+            z.avail_out = sizeof(chunk);
+            rc = inflate(&z, Z_NO_FLUSH);
+            const size_t produced = sizeof(chunk) - z.avail_out;
+            if (out.size() + produced > maxBytes) {
+                inflateEnd(&z);
+                why = "inflated dataset exceeds " + std::to_string(maxBytes) + " bytes";
+                return CDCMTK_OVER_LIMIT;
+            }
+            out.insert(out.end(), chunk, chunk + produced);
+            if (rc == Z_BUF_ERROR && z.avail_in == 0) break;  // input ended early
+        }
+        inflateEnd(&z);
+        if (rc == Z_STREAM_END) return CDCMTK_OK;
+        if (rc == Z_BUF_ERROR || (rc == Z_OK && z.avail_in == 0)) {
+            if (!out.empty()) {
+                why = "deflated dataset ends before its end marker";
+                return CDCMTK_TRUNCATED;
+            }
+        }
+    }
+    why = "deflated dataset is not a valid deflate stream";
+    return CDCMTK_CORRUPT;
+}
+
+/// Copies bytes into an anonymous in-memory file owned by object; returns its /proc path.
+bool memory_file(cdcmtk_object *object, const unsigned char *bytes, size_t length, std::string &path, cdcmtk_result *result) {
+    object->memoryFile = memfd_create("cdcmtk-buffer", MFD_CLOEXEC);
+    if (object->memoryFile < 0) {
+        set(result, CDCMTK_IO, std::string("memfd_create: ") + std::strerror(errno));
+        return false;
+    }
+    while (length > 0) {
+        ssize_t n = write(object->memoryFile, bytes, length);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            set(result, CDCMTK_IO, std::string("buffering input: ") + std::strerror(errno));
+            return false;
+        }
+        bytes += n;
+        length -= static_cast<size_t>(n);
+    }
+    path = "/proc/self/fd/" + std::to_string(object->memoryFile);
+    return true;
+}
+
+/// Opens a deflated Part-10 input. DCMTK would read it through an inflating stream, which
+/// allocates every element's declared length before checking it; inflating here first lets the
+/// dataset be read as an explicit-VR little-endian file, where large values are checked against
+/// the bytes that exist.
+cdcmtk_object *open_deflated(const unsigned char *bytes, size_t length, size_t datasetOffset, uint64_t maxBytes, cdcmtk_result *result) {
+    std::vector<unsigned char> inflated;
+    std::string why;
+    int status = inflate_dataset(bytes + datasetOffset, length - datasetOffset, maxBytes, inflated, why);
+    if (status != CDCMTK_OK) {
+        set(result, status, why);
+        return nullptr;
+    }
+    cdcmtk_object *object = new (std::nothrow) cdcmtk_object();
+    if (object == nullptr) {
+        set(result, CDCMTK_OVER_LIMIT, "out of memory");
+        return nullptr;
+    }
+    if (nests_too_deep(inflated.data(), inflated.size(), 0, true, false)) {
+        set(result, CDCMTK_CORRUPT, "sequences nest deeper than " + std::to_string(kMaxNesting) + " levels");
+        delete object;
+        return nullptr;
+    }
+    object->declaredTransferSyntax = kDeflatedUID;
+    std::string path;
+    if (!memory_file(object, inflated.data(), inflated.size(), path, result)) {
+        delete object;
+        return nullptr;
+    }
+    OFCondition cond;
+    try {
+        cond = object->file.loadFile(OFFilename(path.c_str()), EXS_LittleEndianExplicit, EGL_noChange, DCM_MaxReadLength, ERM_dataset);
+    } catch (const std::bad_alloc &) {
+        cond = EC_MemoryExhausted;
+    }
+    return finish_open(object, cond, result);
+}
+
+/// What to do with an input before DCMTK sees it.
+enum class Route { dcmtk, deflated, refused };
+
+/// Checks nesting depth and finds deflated inputs (see open_deflated). An input whose meta region
+/// mentions the deflated UID without a parseable meta header declaring it is refused: DCMTK might
+/// still find the UID and read through its inflating stream.
+Route route(const unsigned char *b, size_t n, size_t *datasetOffset, cdcmtk_result *result) {
+    bool deflated = false;
+    std::string uid;
+    const bool parsed = meta_header(b, n, datasetOffset, &deflated, &uid);
+    const size_t region = parsed && *datasetOffset > 65536 ? *datasetOffset : 65536;
+    if (memmem(b, n < region ? n : region, kDeflatedUID, std::strlen(kDeflatedUID)) != nullptr && !deflated) {
+        set(result, CDCMTK_CORRUPT, "meta header mentions the deflated transfer syntax but does not declare it");
+        return Route::refused;
+    }
+    if (deflated) return Route::deflated;
+    return refuse_deep_nesting(b, n, result) ? Route::refused : Route::dcmtk;
+}
+
 }  // namespace
 
 extern "C" void cdcmtk_initialize(void) {
@@ -130,18 +407,35 @@ extern "C" cdcmtk_object *cdcmtk_open_path(const char *path, uint64_t max_bytes,
         set(result, CDCMTK_OVER_LIMIT, "file has " + std::to_string(info.st_size) + " bytes, limit is " + std::to_string(max_bytes));
         return nullptr;
     }
-    unsigned char head[132] = {0};
-    FILE *handle = std::fopen(path, "rb");
-    if (handle == nullptr) {
+    if (info.st_size == 0) {
+        set(result, CDCMTK_NOT_DICOM, "empty file");
+        return nullptr;
+    }
+    // The headers are checked through a read-only mapping: values are skipped, so only the pages
+    // holding element headers are touched.
+    const int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         set(result, CDCMTK_IO, std::string("cannot open: ") + std::strerror(errno));
         return nullptr;
     }
-    size_t got = std::fread(head, 1, sizeof(head), handle);
-    std::fclose(handle);
-    if (!looks_like_dicom(head, got)) {
-        set(result, got == 0 ? CDCMTK_NOT_DICOM : CDCMTK_NOT_DICOM, got == 0 ? "empty file" : "no DICM prefix and no DICOM tag at the start");
+    const size_t size = static_cast<size_t>(info.st_size);
+    void *mapped = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (mapped == MAP_FAILED) {
+        set(result, CDCMTK_IO, std::string("cannot map: ") + std::strerror(errno));
         return nullptr;
     }
+    const unsigned char *bytes = static_cast<const unsigned char *>(mapped);
+    if (!looks_like_dicom(bytes, size)) {
+        munmap(mapped, size);
+        set(result, CDCMTK_NOT_DICOM, "no DICM prefix and no DICOM tag at the start");
+        return nullptr;
+    }
+    size_t datasetOffset = 0;
+    const Route decision = route(bytes, size, &datasetOffset, result);
+    cdcmtk_object *deflatedObject = decision == Route::deflated ? open_deflated(bytes, size, datasetOffset, max_bytes, result) : nullptr;
+    munmap(mapped, size);
+    if (decision != Route::dcmtk) return deflatedObject;
     cdcmtk_object *object = new (std::nothrow) cdcmtk_object();
     if (object == nullptr) {
         set(result, CDCMTK_OVER_LIMIT, "out of memory");
@@ -170,23 +464,29 @@ extern "C" cdcmtk_object *cdcmtk_open_buffer(const void *bytes, size_t length, u
         set(result, CDCMTK_NOT_DICOM, "no DICM prefix and no DICOM tag at the start");
         return nullptr;
     }
+    size_t datasetOffset = 0;
+    switch (route(static_cast<const unsigned char *>(bytes), length, &datasetOffset, result)) {
+        case Route::refused: return nullptr;
+        case Route::deflated: return open_deflated(static_cast<const unsigned char *>(bytes), length, datasetOffset, max_bytes, result);
+        case Route::dcmtk: break;
+    }
     cdcmtk_object *object = new (std::nothrow) cdcmtk_object();
     if (object == nullptr) {
         set(result, CDCMTK_OVER_LIMIT, "out of memory");
         return nullptr;
     }
+    // DCMTK allocates an element's declared length up front when it reads from a memory stream,
+    // so a 300-byte input claiming a 4 GB element would allocate 4 GB. Reading from a file, it
+    // instead checks large values against the bytes left and loads them lazily. The buffer is
+    // therefore handed to DCMTK as an anonymous in-memory file.
+    std::string path;
+    if (!memory_file(object, static_cast<const unsigned char *>(bytes), length, path, result)) {
+        delete object;
+        return nullptr;
+    }
     OFCondition cond;
     try {
-        DcmInputBufferStream stream;
-        stream.setBuffer(bytes, static_cast<offile_off_t>(length));
-        stream.setEos();
-        object->file.setReadMode(ERM_autoDetect);
-        object->file.transferInit();
-        // A buffer stream offers no lazy loading, so every value is copied now and the caller's
-        // bytes are not needed afterwards.
-        cond = object->file.read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
-        object->file.transferEnd();
-        stream.releaseBuffer();
+        cond = object->file.loadFile(OFFilename(path.c_str()), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect);
     } catch (const std::bad_alloc &) {
         cond = EC_MemoryExhausted;
     }
@@ -197,6 +497,7 @@ extern "C" void cdcmtk_close(cdcmtk_object *object) { delete object; }
 
 extern "C" void cdcmtk_transfer_syntax(const cdcmtk_object *object, char *out, size_t capacity) {
     if (object == nullptr) return copy_string("", out, capacity);
+    if (!object->declaredTransferSyntax.empty()) return copy_string(object->declaredTransferSyntax, out, capacity);
     DcmMetaInfo *meta = const_cast<DcmFileFormat &>(object->file).getMetaInfo();
     OFString declared;
     if (meta != nullptr && meta->findAndGetOFString(DCM_TransferSyntaxUID, declared).good() && !declared.empty()) {

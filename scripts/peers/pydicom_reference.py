@@ -60,10 +60,11 @@ def reference(outdir):
             arr = ds.pixel_array
             frames = int(ds.get("NumberOfFrames", 1) or 1)
             entry["frames"] = frames
-            entry["dtype"] = str(arr.dtype)
+            entry["dtype"] = arr.dtype.name  # e.g. "int16" also for big-endian ">i2"
             entry["shape"] = list(arr.shape)
             name = f"{n}.npy"
-            np.save(os.path.join(outdir, name), np.ascontiguousarray(arr))
+            # Little-endian on disk whatever the source byte order; values are what count.
+            np.save(os.path.join(outdir, name), np.ascontiguousarray(arr.astype(arr.dtype.newbyteorder("<"))))
             entry["npy"] = name
         except Exception as e:  # pydicom cannot decode it either
             entry["error"] = f"{type(e).__name__}: {e}"[:300]
