@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstring>
@@ -30,6 +31,12 @@ struct cdcmtk_object {
     int memoryFile = -1;
     DcmFileFormat file;
     E_TransferSyntax xfer = EXS_Unknown;
+    /// Top-level elements by tag, built on the first lookup: the Swift side reads ~25 attributes
+    /// per object, and DCMTK's own search walks its element list from the start every time.
+    std::vector<std::pair<uint32_t, DcmElement *>> index;
+    bool indexed = false;
+    /// -1 until RLE fragments are checked, then 1 (valid) or 0 (refused).
+    int rleValid = -1;
     /// Set when the input was a deflated dataset that the shim inflated itself.
     std::string declaredTransferSyntax;
 
@@ -99,12 +106,26 @@ cdcmtk_object *finish_open(cdcmtk_object *object, const OFCondition &cond, cdcmt
     return object;
 }
 
-DcmElement *find(const cdcmtk_object *object, uint16_t group, uint16_t element) {
-    if (object == nullptr) return nullptr;
-    DcmDataset *dataset = const_cast<DcmFileFormat &>(object->file).getDataset();
-    DcmElement *found = nullptr;
-    if (dataset == nullptr || dataset->findAndGetElement(DcmTagKey(group, element), found, OFFalse).bad()) return nullptr;
-    return found;
+DcmElement *find(const cdcmtk_object *constObject, uint16_t group, uint16_t element) {
+    if (constObject == nullptr) return nullptr;
+    cdcmtk_object *object = const_cast<cdcmtk_object *>(constObject);
+    DcmDataset *dataset = object->file.getDataset();
+    if (dataset == nullptr) return nullptr;
+    if (!object->indexed) {
+        object->indexed = true;
+        DcmObject *current = nullptr;
+        while ((current = dataset->nextInContainer(current)) != nullptr) {
+            const DcmTagKey key = current->getTag();
+            object->index.emplace_back((uint32_t(key.getGroup()) << 16) | key.getElement(), static_cast<DcmElement *>(current));
+        }
+        std::sort(object->index.begin(), object->index.end(),
+                  [](const std::pair<uint32_t, DcmElement *> &a, const std::pair<uint32_t, DcmElement *> &b) { return a.first < b.first; });
+    }
+    const uint32_t key = (uint32_t(group) << 16) | element;
+    auto it = std::lower_bound(object->index.begin(), object->index.end(), key,
+                               [](const std::pair<uint32_t, DcmElement *> &a, uint32_t k) { return a.first < k; });
+    if (it == object->index.end() || it->first != key) return nullptr;
+    return it->second;
 }
 
 DcmPixelData *pixel_data(cdcmtk_object *object) {
@@ -366,13 +387,65 @@ Route route(const unsigned char *b, size_t n, size_t *datasetOffset, cdcmtk_resu
     bool deflated = false;
     std::string uid;
     const bool parsed = meta_header(b, n, datasetOffset, &deflated, &uid);
-    const size_t region = parsed && *datasetOffset > 65536 ? *datasetOffset : 65536;
+    // DCMTK takes the transfer syntax from the group 0002 elements it reads, which end where the
+    // walk above ends; without a parseable meta header, the first 64 KiB are searched instead.
+    const size_t region = parsed ? *datasetOffset : 65536;
     if (memmem(b, n < region ? n : region, kDeflatedUID, std::strlen(kDeflatedUID)) != nullptr && !deflated) {
         set(result, CDCMTK_CORRUPT, "meta header mentions the deflated transfer syntax but does not declare it");
         return Route::refused;
     }
     if (deflated) return Route::deflated;
     return refuse_deep_nesting(b, n, result) ? Route::refused : Route::dcmtk;
+}
+
+/// DCMTK 3.6.7's RLE decoder trusts the segment offsets in each frame's RLE header: an offset
+/// past the end of the fragment makes it read wild memory (found by fuzzing; see
+/// Tests/DICOMTests/Fixtures). PS3.5 G.2 puts each frame in exactly one fragment that starts with
+/// a 64-byte header of at most 15 ascending offsets, so every fragment is checked against that.
+bool rle_fragments_valid(DcmPixelData *pixels, Uint32 frames, std::string &why) {
+    E_TransferSyntax repType = EXS_Unknown;
+    const DcmRepresentationParameter *repParam = nullptr;
+    pixels->getOriginalRepresentationKey(repType, repParam);
+    DcmPixelSequence *sequence = nullptr;
+    if (pixels->getEncapsulatedRepresentation(repType, repParam, sequence).bad() || sequence == nullptr) {
+        why = "RLE pixel data has no fragments";
+        return false;
+    }
+    const unsigned long items = sequence->card();
+    if (items != static_cast<unsigned long>(frames) + 1) {
+        why = "RLE pixel data has " + std::to_string(items > 0 ? items - 1 : 0) + " fragments for " +
+              std::to_string(frames) + " frames (one per frame required)";
+        return false;
+    }
+    for (unsigned long i = 1; i < items; ++i) {
+        DcmPixelItem *item = nullptr;
+        Uint8 *data = nullptr;
+        if (sequence->getItem(item, i).bad() || item == nullptr || item->getUint8Array(data).bad() || data == nullptr) {
+            why = "unreadable RLE fragment " + std::to_string(i);
+            return false;
+        }
+        const Uint32 length = item->getLength();
+        auto le32 = [&](size_t p) { return uint32_t(data[p]) | (uint32_t(data[p + 1]) << 8) | (uint32_t(data[p + 2]) << 16) | (uint32_t(data[p + 3]) << 24); };
+        if (length < 64) {
+            why = "RLE fragment " + std::to_string(i) + " is shorter than its header";
+            return false;
+        }
+        const uint32_t segments = le32(0);
+        if (segments < 1 || segments > 15) {
+            why = "RLE fragment " + std::to_string(i) + " declares " + std::to_string(segments) + " segments";
+            return false;
+        }
+        uint32_t previous = 64;
+        for (uint32_t k = 0; k < segments; ++k) {
+            const uint32_t offset = le32(4 + 4 * k);
+            if (offset < previous || offset > length) {
+                why = "RLE fragment " + std::to_string(i) + " has segment offset " + std::to_string(offset) + " outside its " + std::to_string(length) + " bytes";
+                return false;
+            }
+            previous = offset;
+        }
+    }
+    return true;
 }
 
 }  // namespace
@@ -382,7 +455,7 @@ extern "C" void cdcmtk_initialize(void) {
     std::call_once(once, [] {
         OFLog::configure(OFLogger::FATAL_LOG_LEVEL);
         // Colour-by-pixel output so every codec hands back interleaved samples.
-        DJDecoderRegistration::registerCodecs(EDC_never, EUC_default, EPC_colorByPixel);
+        DJDecoderRegistration::registerCodecs(EDC_photometricInterpretation, EUC_default, EPC_colorByPixel);
         DJLSDecoderRegistration::registerCodecs(EJLSUC_default, EJLSPC_colorByPixel);
         DcmRLEDecoderRegistration::registerCodecs();
     });
@@ -603,6 +676,19 @@ extern "C" int cdcmtk_decode_frame(cdcmtk_object *object, uint32_t frame, uint32
     Uint32 cursor = start_fragment != nullptr ? *start_fragment : 0;
     OFString model;
     OFCondition cond;
+    if (object->xfer == EXS_RLELossless && object->rleValid != 1) {
+        std::string why;
+        if (object->rleValid == 0 || !rle_fragments_valid(pixels, [&] {
+                Sint32 n = 1;
+                dataset->findAndGetSint32(DCM_NumberOfFrames, n);
+                return static_cast<Uint32>(n < 1 ? 1 : n);
+            }(), why)) {
+            object->rleValid = 0;
+            set(result, CDCMTK_CORRUPT, why.empty() ? "invalid RLE fragments" : why);
+            return CDCMTK_CORRUPT;
+        }
+        object->rleValid = 1;
+    }
     Uint16 samples = 1;
     dataset->findAndGetUint16(DCM_SamplesPerPixel, samples);
     OFString photometric;

@@ -47,8 +47,8 @@ public final class DICOMFile: Sendable {
 extension DICOMHeader {
     init(reading object: OpaquePointer) {
         self.init()
+        var buffer = [CChar](repeating: 0, count: 256)
         func text(_ group: UInt16, _ element: UInt16) -> String? {
-            var buffer = [CChar](repeating: 0, count: 256)
             var length = cdcmtk_string(object, group, element, &buffer, buffer.count)
             guard length >= 0 else { return nil }
             if length >= buffer.count {

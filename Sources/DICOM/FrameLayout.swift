@@ -1,10 +1,11 @@
 /// Turns the bytes DCMTK hands back for a frame into pydicom's `pixel_array` layout: interleaved
 /// samples, full-resolution chroma, RGB instead of YBR_FULL, sign-extended signed values.
 enum FrameLayout {
+    /// Rearranges `bytes` in place (or replaces it) and returns the photometric interpretation of
+    /// the result.
     static func arrange(
-        _ raw: [UInt8], layout: PixelLayout, colorModel: String, planar: Bool, input: String
-    ) throws(DICOMError) -> PixelFrame {
-        var bytes = raw
+        _ bytes: inout [UInt8], layout: PixelLayout, colorModel: String, planar: Bool, input: String
+    ) throws(DICOMError) -> String {
         var photometric = colorModel.isEmpty ? layout.photometricInterpretation : colorModel
         let size = layout.format.size
         if layout.samplesPerPixel == 3 {
@@ -26,11 +27,11 @@ enum FrameLayout {
             signExtend(&bytes, format: layout.format, bitsStored: layout.bitsStored)
         }
         guard bytes.count == layout.valuesPerFrame * size else {
-            throw DICOMError(.corrupt, input: input, "decoded frame has \(bytes.count) bytes, expected \(layout.valuesPerFrame * size)")
+            let count = bytes.count
+            bytes = []
+            throw DICOMError(.corrupt, input: input, "decoded frame has \(count) bytes, expected \(layout.valuesPerFrame * size)")
         }
-        return PixelFrame(
-            rows: layout.rows, columns: layout.columns, samplesPerPixel: layout.samplesPerPixel,
-            format: layout.format, photometricInterpretation: photometric, bytes: bytes)
+        return photometric
     }
 
     /// One byte per pixel from 1-bit data, least significant bit first (as pydicom unpacks).

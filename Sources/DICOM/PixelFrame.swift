@@ -18,6 +18,15 @@ public struct PixelFrame: Sendable, Equatable {
         public var isSigned: Bool { self == .int8 || self == .int16 || self == .int32 }
     }
 
+    public init(rows: Int, columns: Int, samplesPerPixel: Int, format: SampleFormat, photometricInterpretation: String, bytes: [UInt8]) {
+        self.rows = rows
+        self.columns = columns
+        self.samplesPerPixel = samplesPerPixel
+        self.format = format
+        self.photometricInterpretation = photometricInterpretation
+        self.bytes = bytes
+    }
+
     public var rows: Int
     public var columns: Int
     /// 1 for grayscale and palette, 3 for colour.

@@ -73,7 +73,7 @@ extension DicomCommand {
                 }
                 try array.write(to: URL(fileURLWithPath: out))
             } catch let error as DICOMError {
-                FileHandle.standardError.write(Data("error: \(error.code.rawValue): \(error)\n".utf8))
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                 throw ExitCode(1)
             }
         }
@@ -97,8 +97,8 @@ extension DicomCommand {
                 let dicom = try DICOMFile(path: file, limits: limitOptions.limits)
                 let image = try dicom.displayImage(size: width * 2, frame: frame)
                 print(ASCIIArt.render(image, width: width))
-            } catch let error as DICOMError {
-                FileHandle.standardError.write(Data("error: \(error.code.rawValue): \(error)\n".utf8))
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                 throw ExitCode(1)
             }
         }
