@@ -1,4 +1,4 @@
-import DICOM
+@testable import DICOM
 import Foundation
 import TestSupport
 import Testing
@@ -63,5 +63,31 @@ struct DisplayPipelineTests {
         let m1 = try DICOMFile(bytes: Self.image(rows: 1, columns: 2, values: [10, 20], photometric: "MONOCHROME1")).displayImage(size: 2)
         #expect(m2.pixels[0...1] == [0, 1])
         #expect(m1.pixels[0...1] == [1, 0])
+    }
+}
+
+/// Lookup tables from real files: modality LUT, VOI LUT and palette colour.
+struct LookupTableDisplayTests {
+    @Test func modalityVOIAndPaletteTablesAreRead() throws {
+        let mlut = try DICOMFile(path: HostileInputTests.realFile("mlut_18.dcm").path)
+        #expect(mlut.displayPipeline().modalityLUT != nil)
+        let vlut = try DICOMFile(path: HostileInputTests.realFile("vlut_04.dcm").path)
+        #expect(vlut.displayPipeline().voiLUT != nil)
+        let palette = try DICOMFile(path: HostileInputTests.realFile("OBXXXX1A.dcm").path)
+        #expect(palette.displayPipeline().palette?.count == 3)
+        for file in [mlut, vlut, palette] {
+            let d = try file.displayImage(size: 32)
+            #expect(d.pixels.allSatisfy { $0 >= 0 && $0 <= 1 })
+            #expect(Set(d.pixels).count > 10, "\(file.input) displays as more than a few grey levels")
+        }
+    }
+
+    @Test func modalityLUTMapsStoredValues() throws {
+        let file = try DICOMFile(path: HostileInputTests.realFile("mlut_18.dcm").path)
+        guard let lut = file.displayPipeline().modalityLUT else { Issue.record("no LUT"); return }
+        // Clamped below and above the table, exact inside it.
+        #expect(lut(Double(lut.firstMapped - 10)) == Double(lut.values[0]))
+        #expect(lut(Double(lut.firstMapped + lut.values.count + 10)) == Double(lut.values[lut.values.count - 1]))
+        #expect(lut(Double(lut.firstMapped + 1)) == Double(lut.values[1]))
     }
 }
