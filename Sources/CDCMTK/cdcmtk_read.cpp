@@ -114,9 +114,13 @@ DcmElement *find(const cdcmtk_object *constObject, uint16_t group, uint16_t elem
     if (!object->indexed) {
         object->indexed = true;
         DcmObject *current = nullptr;
-        while ((current = dataset->nextInContainer(current)) != nullptr) {
-            const DcmTagKey key = current->getTag();
-            object->index.emplace_back((uint32_t(key.getGroup()) << 16) | key.getElement(), static_cast<DcmElement *>(current));
+        try {
+            while ((current = dataset->nextInContainer(current)) != nullptr) {
+                const DcmTagKey key = current->getTag();
+                object->index.emplace_back((uint32_t(key.getGroup()) << 16) | key.getElement(), static_cast<DcmElement *>(current));
+            }
+        } catch (...) {
+            object->index.clear();  // out of memory: behave as if the dataset were empty
         }
         std::sort(object->index.begin(), object->index.end(),
                   [](const std::pair<uint32_t, DcmElement *> &a, const std::pair<uint32_t, DcmElement *> &b) { return a.first < b.first; });
@@ -347,7 +351,13 @@ bool memory_file(cdcmtk_object *object, const unsigned char *bytes, size_t lengt
 cdcmtk_object *open_deflated(const unsigned char *bytes, size_t length, size_t datasetOffset, uint64_t maxBytes, cdcmtk_result *result) {
     std::vector<unsigned char> inflated;
     std::string why;
-    int status = inflate_dataset(bytes + datasetOffset, length - datasetOffset, maxBytes, inflated, why);
+    int status;
+    try {
+        status = inflate_dataset(bytes + datasetOffset, length - datasetOffset, maxBytes, inflated, why);
+    } catch (...) {
+        status = CDCMTK_OVER_LIMIT;
+        why = "out of memory while inflating";
+    }
     if (status != CDCMTK_OK) {
         set(result, status, why);
         return nullptr;
@@ -373,6 +383,9 @@ cdcmtk_object *open_deflated(const unsigned char *bytes, size_t length, size_t d
         cond = object->file.loadFile(OFFilename(path.c_str()), EXS_LittleEndianExplicit, EGL_noChange, DCM_MaxReadLength, ERM_dataset);
     } catch (const std::bad_alloc &) {
         cond = EC_MemoryExhausted;
+    } catch (...) {
+        // No C++ exception may cross the C boundary into Swift.
+        cond = EC_CorruptedData;
     }
     return finish_open(object, cond, result);
 }
@@ -519,6 +532,9 @@ extern "C" cdcmtk_object *cdcmtk_open_path(const char *path, uint64_t max_bytes,
         cond = object->file.loadFile(OFFilename(path), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect);
     } catch (const std::bad_alloc &) {
         cond = EC_MemoryExhausted;
+    } catch (...) {
+        // No C++ exception may cross the C boundary into Swift.
+        cond = EC_CorruptedData;
     }
     return finish_open(object, cond, result);
 }
@@ -562,6 +578,9 @@ extern "C" cdcmtk_object *cdcmtk_open_buffer(const void *bytes, size_t length, u
         cond = object->file.loadFile(OFFilename(path.c_str()), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect);
     } catch (const std::bad_alloc &) {
         cond = EC_MemoryExhausted;
+    } catch (...) {
+        // No C++ exception may cross the C boundary into Swift.
+        cond = EC_CorruptedData;
     }
     return finish_open(object, cond, result);
 }
@@ -711,6 +730,9 @@ extern "C" int cdcmtk_decode_frame(cdcmtk_object *object, uint32_t frame, uint32
         }
     } catch (const std::bad_alloc &) {
         cond = EC_MemoryExhausted;
+    } catch (...) {
+        // No C++ exception may cross the C boundary into Swift.
+        cond = EC_CorruptedData;
     }
     if (cond.bad()) {
         if (cond == EC_CannotChangeRepresentation || cond == EC_UnsupportedEncoding) {
