@@ -36,11 +36,19 @@ enum FrameLayout {
 
     /// One byte per pixel from 1-bit data, least significant bit first (as pydicom unpacks).
     static func unpackBits(_ packed: [UInt8], count: Int) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: count)
-        for i in 0..<min(count, packed.count * 8) {
-            out[i] = (packed[i >> 3] >> UInt8(i & 7)) & 1
+        [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
+            packed.withUnsafeBufferPointer { src in
+                let whole = min(count / 8, src.count)
+                for i in 0..<whole {
+                    let byte = src[i]
+                    for bit in 0..<8 { out[i &* 8 &+ bit] = (byte >> UInt8(bit)) & 1 }
+                }
+                for i in (whole * 8)..<count {
+                    out[i] = i / 8 < src.count ? (src[i / 8] >> UInt8(i & 7)) & 1 : 0
+                }
+            }
+            initialized = count
         }
-        return out
     }
 
     /// R…R G…G B…B → RGBRGB…
@@ -117,19 +125,17 @@ enum FrameLayout {
         bytes.withUnsafeMutableBytes { raw in
             switch format {
             case .int8:
-                let shift = 8 - bitsStored
-                for i in raw.bindMemory(to: Int8.self).indices {
-                    let p = raw.bindMemory(to: Int8.self)
-                    p[i] = (p[i] << shift) >> shift
-                }
+                let p = raw.bindMemory(to: Int8.self)
+                let shift = Int8(8 - bitsStored)
+                for i in p.indices { p[i] = (p[i] &<< shift) &>> shift }
             case .int16:
                 let p = raw.bindMemory(to: Int16.self)
                 let shift = Int16(16 - bitsStored)
-                for i in p.indices { p[i] = (p[i] << shift) >> shift }
+                for i in p.indices { p[i] = (p[i] &<< shift) &>> shift }
             case .int32:
                 let p = raw.bindMemory(to: Int32.self)
                 let shift = Int32(32 - bitsStored)
-                for i in p.indices { p[i] = (p[i] << shift) >> shift }
+                for i in p.indices { p[i] = (p[i] &<< shift) &>> shift }
             default:
                 break
             }
