@@ -154,41 +154,80 @@ bool long_length_vr(unsigned char c0, unsigned char c1) {
 
 
 
+/// Random access to an input's bytes for the pre-parse checks below.
+struct MemoryWindow {
+    const unsigned char *bytes;
+    uint64_t length;
+    uint64_t size() const { return length; }
+    /// [pos, pos + n), or nullptr past the end.
+    const unsigned char *at(uint64_t pos, size_t n) { return pos + n <= length ? bytes + pos : nullptr; }
+};
+
+/// The same over a file, through one buffer refilled with pread: element headers cluster at the
+/// start of a file and after its pixel data, so a walk costs a few reads, and unlike a mapping it
+/// needs no munmap (whose TLB shootdown is costly in VMs).
+struct FileWindow {
+    int fd;
+    uint64_t length;
+    std::vector<unsigned char> buffer;
+    uint64_t start = 0;
+    size_t filled = 0;
+    uint64_t size() const { return length; }
+    const unsigned char *at(uint64_t pos, size_t n) {
+        if (pos + n > length) return nullptr;
+        if (pos >= start && pos + n <= start + filled) return buffer.data() + (pos - start);
+        const size_t want = static_cast<size_t>(std::min<uint64_t>(length - pos, std::max<size_t>(n, 4096)));
+        if (buffer.size() < want) buffer.resize(want);
+        size_t got = 0;
+        while (got < want) {
+            const ssize_t r = pread(fd, buffer.data() + got, want - got, static_cast<off_t>(pos + got));
+            if (r < 0 && errno == EINTR) continue;
+            if (r <= 0) break;
+            got += static_cast<size_t>(r);
+        }
+        start = pos;
+        filled = got;
+        return got >= n ? buffer.data() : nullptr;
+    }
+};
+
 /// Walks the explicit-VR little-endian group 0002 of a Part-10 input. Returns the offset of the
 /// dataset and whether the declared transfer syntax is deflated; false when there is no meta header.
-bool meta_header(const unsigned char *b, size_t n, size_t *datasetOffset, bool *deflated, std::string *transferSyntax = nullptr) {
+template <class Window>
+bool meta_header(Window &w, uint64_t *datasetOffset, bool *deflated, std::string *transferSyntax = nullptr) {
     *deflated = false;
-    if (n < 132 || std::memcmp(b + 128, "DICM", 4) != 0) return false;
-    size_t pos = 132;
-    while (pos + 8 <= n) {
-        const unsigned group = b[pos] | (b[pos + 1] << 8);
-        const unsigned element = b[pos + 2] | (b[pos + 3] << 8);
+    const unsigned char *magic = w.at(128, 4);
+    if (magic == nullptr || std::memcmp(magic, "DICM", 4) != 0) return false;
+    uint64_t pos = 132;
+    while (const unsigned char *b = w.at(pos, 8)) {
+        const unsigned group = b[0] | (b[1] << 8);
+        const unsigned element = b[2] | (b[3] << 8);
         if (group != 0x0002) break;
-        const bool longForm = long_length_vr(b[pos + 4], b[pos + 5]);
         uint64_t length;
         size_t header;
-        if (longForm) {
-            if (pos + 12 > n) return false;
-            length = static_cast<uint64_t>(b[pos + 8]) | (static_cast<uint64_t>(b[pos + 9]) << 8) |
-                     (static_cast<uint64_t>(b[pos + 10]) << 16) | (static_cast<uint64_t>(b[pos + 11]) << 24);
+        if (long_length_vr(b[4], b[5])) {
+            b = w.at(pos, 12);
+            if (b == nullptr) return false;
+            length = uint64_t(b[8]) | (uint64_t(b[9]) << 8) | (uint64_t(b[10]) << 16) | (uint64_t(b[11]) << 24);
             header = 12;
         } else {
-            length = b[pos + 6] | (b[pos + 7] << 8);
+            length = b[6] | (b[7] << 8);
             header = 8;
         }
-        if (pos + header + length > n) return false;
+        if (pos + header + length > w.size()) return false;
         if (element == 0x0010) {
-            std::string uid(reinterpret_cast<const char *>(b + pos + header), static_cast<size_t>(length));
+            const unsigned char *value = w.at(pos + header, static_cast<size_t>(length));
+            if (value == nullptr) return false;
+            std::string uid(reinterpret_cast<const char *>(value), static_cast<size_t>(length));
             while (!uid.empty() && (uid.back() == 0 || uid.back() == ' ')) uid.pop_back();
             *deflated = uid == kDeflatedUID;
             if (transferSyntax != nullptr) *transferSyntax = uid;
         }
-        pos += header + static_cast<size_t>(length);
+        pos += header + length;
     }
     *datasetOffset = pos;
     return true;
 }
-
 
 /// Deepest sequence/item nesting accepted. DCMTK parses nested sequences recursively, so a few
 /// kilobytes of nested undefined-length sequences would otherwise exhaust the thread's stack.
@@ -197,23 +236,24 @@ constexpr size_t kMaxNesting = 128;
 /// Walks element headers only (values are skipped by length) and reports whether sequences and
 /// items nest deeper than kMaxNesting. Lengths that run past the input simply end the walk:
 /// DCMTK reports those as truncation.
-bool nests_too_deep(const unsigned char *b, size_t n, size_t pos, bool explicitVR, bool bigEndian) {
+template <class Window>
+bool nests_too_deep(Window &w, uint64_t pos, bool explicitVR, bool bigEndian) {
     struct Level {
         uint64_t end;  // UINT64_MAX for undefined length
         bool pixelFragments;
     };
     std::vector<Level> stack;
-    auto u16 = [&](size_t p) -> uint32_t { return bigEndian ? (b[p] << 8) | b[p + 1] : b[p] | (b[p + 1] << 8); };
-    auto u32 = [&](size_t p) -> uint32_t {
-        return bigEndian ? (uint32_t(b[p]) << 24) | (uint32_t(b[p + 1]) << 16) | (uint32_t(b[p + 2]) << 8) | b[p + 3]
-                         : uint32_t(b[p]) | (uint32_t(b[p + 1]) << 8) | (uint32_t(b[p + 2]) << 16) | (uint32_t(b[p + 3]) << 24);
+    auto u16 = [&](const unsigned char *b) -> uint32_t { return bigEndian ? (b[0] << 8) | b[1] : b[0] | (b[1] << 8); };
+    auto u32 = [&](const unsigned char *b) -> uint32_t {
+        return bigEndian ? (uint32_t(b[0]) << 24) | (uint32_t(b[1]) << 16) | (uint32_t(b[2]) << 8) | b[3]
+                         : uint32_t(b[0]) | (uint32_t(b[1]) << 8) | (uint32_t(b[2]) << 16) | (uint32_t(b[3]) << 24);
     };
     const uint32_t undefined = 0xFFFFFFFF;
-    while (pos + 8 <= n) {
+    while (const unsigned char *b = w.at(pos, 8)) {
         while (!stack.empty() && pos >= stack.back().end) stack.pop_back();
-        const uint32_t group = u16(pos), element = u16(pos + 2);
+        const uint32_t group = u16(b), element = u16(b + 2);
         if (group == 0xFFFE) {
-            const uint32_t length = u32(pos + 4);
+            const uint32_t length = u32(b + 4);
             pos += 8;
             if (element == 0xE000) {
                 if (!stack.empty() && stack.back().pixelFragments) {
@@ -230,23 +270,23 @@ bool nests_too_deep(const unsigned char *b, size_t n, size_t pos, bool explicitV
             size_t header;
             bool sequence = false;
             if (explicitVR) {
-                const char v0 = static_cast<char>(b[pos + 4]), v1 = static_cast<char>(b[pos + 5]);
-                const bool longForm = long_length_vr(b[pos + 4], b[pos + 5]);
-                if (longForm) {
-                    if (pos + 12 > n) return false;
-                    length = u32(pos + 8);
+                const char v0 = static_cast<char>(b[4]), v1 = static_cast<char>(b[5]);
+                if (long_length_vr(b[4], b[5])) {
+                    b = w.at(pos, 12);
+                    if (b == nullptr) return false;
+                    length = u32(b + 8);
                     header = 12;
                 } else {
-                    length = u16(pos + 6);
+                    length = u16(b + 6);
                     header = 8;
                 }
                 sequence = (v0 == 'S' && v1 == 'Q') || length == undefined;
             } else {
-                length = u32(pos + 4);
+                length = u32(b + 4);
                 header = 8;
                 // Implicit VR: undefined length, or a value that starts with an item tag.
-                sequence = length == undefined ||
-                           (length >= 8 && pos + 12 <= n && u16(pos + 8) == 0xFFFE && u16(pos + 10) == 0xE000);
+                const unsigned char *value = length >= 8 && length != undefined ? w.at(pos + 8, 4) : nullptr;
+                sequence = length == undefined || (value != nullptr && u16(value) == 0xFFFE && u16(value + 2) == 0xE000);
             }
             pos += header;
             if (sequence) {
@@ -262,20 +302,23 @@ bool nests_too_deep(const unsigned char *b, size_t n, size_t pos, bool explicitV
 }
 
 /// Checks an input's nesting before DCMTK parses it (see nests_too_deep).
-bool refuse_deep_nesting(const unsigned char *b, size_t n, cdcmtk_result *result) {
-    size_t offset = 0;
+template <class Window>
+bool refuse_deep_nesting(Window &w, cdcmtk_result *result) {
+    uint64_t offset = 0;
     bool deflated = false;
     std::string uid;
     bool explicitVR;
     bool bigEndian = false;
-    if (meta_header(b, n, &offset, &deflated, &uid)) {
+    if (meta_header(w, &offset, &deflated, &uid)) {
         explicitVR = uid != "1.2.840.10008.1.2";
         bigEndian = uid == "1.2.840.10008.1.2.2";
     } else {
-        offset = (n >= 132 && std::memcmp(b + 128, "DICM", 4) == 0) ? 132 : 0;
-        explicitVR = offset + 6 <= n && std::isupper(b[offset + 4]) && std::isupper(b[offset + 5]);
+        const unsigned char *magic = w.at(128, 4);
+        offset = magic != nullptr && std::memcmp(magic, "DICM", 4) == 0 ? 132 : 0;
+        const unsigned char *vr = w.at(offset + 4, 2);
+        explicitVR = vr != nullptr && std::isupper(vr[0]) && std::isupper(vr[1]);
     }
-    if (nests_too_deep(b, n, offset, explicitVR, bigEndian)) {
+    if (nests_too_deep(w, offset, explicitVR, bigEndian)) {
         set(result, CDCMTK_CORRUPT, "sequences nest deeper than " + std::to_string(kMaxNesting) + " levels");
         return true;
     }
@@ -348,7 +391,7 @@ bool memory_file(cdcmtk_object *object, const unsigned char *bytes, size_t lengt
 /// allocates every element's declared length before checking it; inflating here first lets the
 /// dataset be read as an explicit-VR little-endian file, where large values are checked against
 /// the bytes that exist.
-cdcmtk_object *open_deflated(const unsigned char *bytes, size_t length, size_t datasetOffset, uint64_t maxBytes, cdcmtk_result *result) {
+cdcmtk_object *open_deflated(const unsigned char *bytes, size_t length, uint64_t datasetOffset, uint64_t maxBytes, cdcmtk_result *result) {
     std::vector<unsigned char> inflated;
     std::string why;
     int status;
@@ -367,7 +410,8 @@ cdcmtk_object *open_deflated(const unsigned char *bytes, size_t length, size_t d
         set(result, CDCMTK_OVER_LIMIT, "out of memory");
         return nullptr;
     }
-    if (nests_too_deep(inflated.data(), inflated.size(), 0, true, false)) {
+    MemoryWindow inflatedWindow{inflated.data(), inflated.size()};
+    if (nests_too_deep(inflatedWindow, 0, true, false)) {
         set(result, CDCMTK_CORRUPT, "sequences nest deeper than " + std::to_string(kMaxNesting) + " levels");
         delete object;
         return nullptr;
@@ -396,19 +440,21 @@ enum class Route { dcmtk, deflated, refused };
 /// Checks nesting depth and finds deflated inputs (see open_deflated). An input whose meta region
 /// mentions the deflated UID without a parseable meta header declaring it is refused: DCMTK might
 /// still find the UID and read through its inflating stream.
-Route route(const unsigned char *b, size_t n, size_t *datasetOffset, cdcmtk_result *result) {
+template <class Window>
+Route route(Window &w, uint64_t *datasetOffset, cdcmtk_result *result) {
     bool deflated = false;
     std::string uid;
-    const bool parsed = meta_header(b, n, datasetOffset, &deflated, &uid);
+    const bool parsed = meta_header(w, datasetOffset, &deflated, &uid);
     // DCMTK takes the transfer syntax from the group 0002 elements it reads, which end where the
     // walk above ends; without a parseable meta header, the first 64 KiB are searched instead.
-    const size_t region = parsed ? *datasetOffset : 65536;
-    if (memmem(b, n < region ? n : region, kDeflatedUID, std::strlen(kDeflatedUID)) != nullptr && !deflated) {
+    const uint64_t region = std::min<uint64_t>(parsed ? *datasetOffset : 65536, w.size());
+    const unsigned char *head = w.at(0, static_cast<size_t>(region));
+    if (head != nullptr && memmem(head, static_cast<size_t>(region), kDeflatedUID, std::strlen(kDeflatedUID)) != nullptr && !deflated) {
         set(result, CDCMTK_CORRUPT, "meta header mentions the deflated transfer syntax but does not declare it");
         return Route::refused;
     }
     if (deflated) return Route::deflated;
-    return refuse_deep_nesting(b, n, result) ? Route::refused : Route::dcmtk;
+    return refuse_deep_nesting(w, result) ? Route::refused : Route::dcmtk;
 }
 
 /// DCMTK 3.6.7's RLE decoder trusts the segment offsets in each frame's RLE header: an offset
@@ -497,30 +543,36 @@ extern "C" cdcmtk_object *cdcmtk_open_path(const char *path, uint64_t max_bytes,
         set(result, CDCMTK_NOT_DICOM, "empty file");
         return nullptr;
     }
-    // The headers are checked through a read-only mapping: values are skipped, so only the pages
-    // holding element headers are touched.
     const int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         set(result, CDCMTK_IO, std::string("cannot open: ") + std::strerror(errno));
         return nullptr;
     }
-    const size_t size = static_cast<size_t>(info.st_size);
-    void *mapped = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    FileWindow window{fd, static_cast<uint64_t>(info.st_size), {}};
+    Route decision = Route::refused;
+    cdcmtk_object *deflatedObject = nullptr;
+    try {
+        const unsigned char *head = window.at(0, static_cast<size_t>(std::min<uint64_t>(window.size(), 132)));
+        if (head == nullptr || !looks_like_dicom(head, static_cast<size_t>(std::min<uint64_t>(window.size(), 132)))) {
+            set(result, CDCMTK_NOT_DICOM, "no DICM prefix and no DICOM tag at the start");
+        } else {
+            uint64_t datasetOffset = 0;
+            decision = route(window, &datasetOffset, result);
+            if (decision == Route::deflated) {
+                // Inflated in memory: read the whole (size-checked) file.
+                const unsigned char *whole = window.at(0, static_cast<size_t>(window.size()));
+                if (whole == nullptr) {
+                    set(result, CDCMTK_IO, "read error");
+                } else {
+                    deflatedObject = open_deflated(whole, static_cast<size_t>(window.size()), datasetOffset, max_bytes, result);
+                }
+            }
+        }
+    } catch (...) {
+        decision = Route::refused;
+        set(result, CDCMTK_OVER_LIMIT, "out of memory while checking the input");
+    }
     close(fd);
-    if (mapped == MAP_FAILED) {
-        set(result, CDCMTK_IO, std::string("cannot map: ") + std::strerror(errno));
-        return nullptr;
-    }
-    const unsigned char *bytes = static_cast<const unsigned char *>(mapped);
-    if (!looks_like_dicom(bytes, size)) {
-        munmap(mapped, size);
-        set(result, CDCMTK_NOT_DICOM, "no DICM prefix and no DICOM tag at the start");
-        return nullptr;
-    }
-    size_t datasetOffset = 0;
-    const Route decision = route(bytes, size, &datasetOffset, result);
-    cdcmtk_object *deflatedObject = decision == Route::deflated ? open_deflated(bytes, size, datasetOffset, max_bytes, result) : nullptr;
-    munmap(mapped, size);
     if (decision != Route::dcmtk) return deflatedObject;
     cdcmtk_object *object = new (std::nothrow) cdcmtk_object();
     if (object == nullptr) {
@@ -553,8 +605,9 @@ extern "C" cdcmtk_object *cdcmtk_open_buffer(const void *bytes, size_t length, u
         set(result, CDCMTK_NOT_DICOM, "no DICM prefix and no DICOM tag at the start");
         return nullptr;
     }
-    size_t datasetOffset = 0;
-    switch (route(static_cast<const unsigned char *>(bytes), length, &datasetOffset, result)) {
+    uint64_t datasetOffset = 0;
+    MemoryWindow window{static_cast<const unsigned char *>(bytes), length};
+    switch (route(window, &datasetOffset, result)) {
         case Route::refused: return nullptr;
         case Route::deflated: return open_deflated(static_cast<const unsigned char *>(bytes), length, datasetOffset, max_bytes, result);
         case Route::dcmtk: break;
