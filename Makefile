@@ -65,3 +65,21 @@ bench-store: setup-system
 
 clean:
 	rm -rf .build
+
+# DICOM: libFuzzer over the buffer entry point (FUZZ_SECONDS, default 10 minutes), and the decode
+# benchmark against a C++ loop calling DCMTK directly.
+FUZZ_SECONDS ?= 600
+.PHONY: fuzz-dicom
+fuzz-dicom: setup-venv
+	@scripts/fuzz-dicom.sh $(FUZZ_SECONDS)
+
+BENCH_BIN  = $(CURDIR)/.build/bench
+DCMTK_LIBS = -ldcmjpeg -lijg8 -lijg12 -lijg16 -ldcmjpls -ldcmtkcharls -ldcmimage -ldcmimgle -ldcmdata -loflog -lofstd
+
+.PHONY: bench-decode
+$(BENCH_BIN)/dcmtk-decode-loop: Benchmarks/dcmtk_decode_loop.cpp
+	@mkdir -p $(BENCH_BIN)
+	g++ -O2 -std=c++17 -o $@ $< $(DCMTK_LIBS)
+
+bench-decode: setup-venv release $(BENCH_BIN)/dcmtk-decode-loop
+	@scripts/bench-decode.sh $(RELEASE_BIN) $(BENCH_BIN) $(SHARED_DATA)

@@ -35,7 +35,7 @@ let package = Package(
         .target(
             name: "CDCMTK",
             cxxSettings: [.headerSearchPath(".")],
-            linkerSettings: dcmtkLibraries + [.linkedLibrary("stdc++")]
+            linkerSettings: dcmtkLibraries + [.linkedLibrary("z"), .linkedLibrary("stdc++")]
         ),
         .systemLibrary(name: "CRocksDB", pkgConfig: "rocksdb", providers: [.apt(["librocksdb-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),

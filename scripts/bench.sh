@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
-# `make bench`: every benchmark that exists, each printing one JSON document.
+# `make bench`: every benchmark that exists, each printing JSON on stdout (progress on stderr).
 set -euo pipefail
 bin=$1; data=$2
 here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
 cache=${INGESTD_CACHE:-$HOME/.cache/ingestd}
+
+echo "== bench decode (ingestctl in-process vs a C++ loop calling DCMTK vs pydicom)" >&2
+make -C "$root" --no-print-directory "$root/.build/bench/dcmtk-decode-loop" >&2
+"$here/bench-decode.sh" "$bin" "$root/.build/bench" "$data"
+
+echo "== bench extract (rule extractor, one core, Open-i)" >&2
+"$bin/ingestctl" bench extract --json
+
 echo "== bench store" >&2
 "$bin/ingestctl" bench store --json
+
 echo "== bench ann (100k x 128; peers in the same run)" >&2
 "$here/bench-ann.sh" "$bin" "${INGESTD_PYTHON:-$cache/venv/bin/python3}" "$cache/ann-100k-128" 1
