@@ -4,6 +4,8 @@
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dctk.h>
 #include <dcmtk/dcmdata/dcostrmb.h>
+#include <dcmtk/dcmdata/dcpixseq.h>
+#include <dcmtk/dcmdata/dcpxitem.h>
 #include <dcmtk/dcmdata/dcrleerg.h>
 #include <dcmtk/dcmdata/dcrlerp.h>
 #include <dcmtk/dcmjpls/djencode.h>
@@ -28,6 +30,24 @@ void registerEncoders() {
         DJLSEncoderRegistration::registerCodecs();
         DcmRLEEncoderRegistration::registerCodecs(OFFalse, 0, OFTrue, OFFalse);
     });
+}
+
+/// DCMTK 3.6.7's JPEG-LS encoder pads an odd-length codestream with one uninitialised byte after
+/// the EOI marker, which makes output non-deterministic. Set that pad byte to zero.
+void zeroJPEGLSPadding(DcmDataset *dataset, const DcmRepresentationParameter *param) {
+    DcmElement *element = nullptr;
+    if (dataset->findAndGetElement(DCM_PixelData, element).bad() || element == nullptr) return;
+    DcmPixelData *pixelData = OFstatic_cast(DcmPixelData *, element);
+    DcmPixelSequence *sequence = nullptr;
+    if (pixelData->getEncapsulatedRepresentation(EXS_JPEGLSLossless, param, sequence).bad() || sequence == nullptr) return;
+    for (unsigned long i = 1; i < sequence->card(); ++i) {
+        DcmPixelItem *item = nullptr;
+        if (sequence->getItem(item, i).bad() || item == nullptr) continue;
+        Uint8 *data = nullptr;
+        const Uint32 length = item->getLength();
+        if (item->getUint8Array(data).bad() || data == nullptr || length < 3) continue;
+        if (data[length - 3] == 0xFF && data[length - 2] == 0xD9) data[length - 1] = 0;
+    }
 }
 
 int fail(int code, const std::string &message, char *error, size_t capacity) {
@@ -91,6 +111,7 @@ extern "C" int cdcmtk_write_encode(const cdcmtk_write_attribute *attributes, siz
             xfer = EXS_JPEGLSLossless;
             DJLSRepresentationParameter param(0, OFTrue);
             cond = dataset->chooseRepresentation(xfer, &param);
+            if (cond.good()) zeroJPEGLSPadding(dataset, &param);
         } else if (syntax == CDCMTK_WRITE_RLE) {
             xfer = EXS_RLELossless;
             DcmRLERepresentationParameter param;
