@@ -7,7 +7,7 @@ struct PhantomCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "phantom",
         abstract: "Generate synthetic chest radiograph studies and reports with ground truth.",
-        subcommands: [Generate.self, Preview.self, Report.self]
+        subcommands: [Generate.self, Preview.self, Report.self, Bench.self]
     )
 
     /// Options shared by the subcommands that build a generator.

@@ -84,9 +84,12 @@ struct ChestAnatomy: Sendable {
 
     /// Heart silhouette value: > 0 inside (0 at the border, 1 at the centre).
     @inline(__always) func heartProfile(u: Double, v: Double) -> Double {
-        let hx = u - (mid + heartShift)
+        // The long axis points down and to the patient's left (image right).
+        let x0 = u - (mid + heartShift)
+        let y0 = v - heartCY
+        let hx = x0 * 0.93 + y0 * 0.36
+        let hy = -x0 * 0.36 + y0 * 0.93
         let a = hx > 0 ? heartLeft : heartRight
-        let hy = v - heartCY
         let hb = hy < 0 ? heartB * 1.15 : heartB
         let e = (hx / a) * (hx / a) + (hy / hb) * (hy / hb)
         return 1 - e

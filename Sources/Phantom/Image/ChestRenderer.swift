@@ -35,9 +35,12 @@ struct ChestRenderer {
     // MARK: geometry
 
     /// Patient coordinates of pixel (x, y)'s centre.
-    @inline(__always) func patient(_ x: Int, _ y: Int) -> (Double, Double) {
-        let px = (Double(x) + 0.5) / Double(size) - 0.5 - chest.acquisition.shiftX
-        let py = (Double(y) + 0.5) / Double(size) - 0.5 - chest.acquisition.shiftY
+    @inline(__always) func patient(_ x: Int, _ y: Int) -> (Double, Double) { patient(Double(x), Double(y)) }
+
+    /// Patient coordinates of a (fractional) pixel position.
+    @inline(__always) func patient(_ x: Double, _ y: Double) -> (Double, Double) {
+        let px = (x + 0.5) / Double(size) - 0.5 - chest.acquisition.shiftX
+        let py = (y + 0.5) / Double(size) - 0.5 - chest.acquisition.shiftY
         return (0.5 + invMag * (cosR * px + sinR * py), 0.5 + invMag * (-sinR * px + cosR * py))
     }
 
@@ -139,7 +142,7 @@ struct ChestRenderer {
             case .emphysema: masks[i] = lung.map { $0 > 0.5 }
             case .effusion(let sides, let h, let men): masks[i] = drawEffusion(&density, sides: sides, height: h, meniscus: men)
             case .opacity(let s, let c, let r, let lobes, let amp, let soft):
-                masks[i] = drawOpacity(&density, lung: lung, side: s, center: c, radius: r, lobes: lobes, amplitude: amp, softness: soft, noise: fine)
+                masks[i] = drawOpacity(&density, lung: lung, side: s, center: c, radius: r, lobes: lobes, amplitude: amp, softness: soft, noise: texture)
             case .atelectasis(_, let c, let len, let th, let ang, let amp):
                 masks[i] = drawBand(&density, lung: lung, center: c, length: len, thickness: th, angle: ang, amplitude: amp)
             case .edema(let amp, let r): masks[i] = drawEdema(&density, lung: lung, amplitude: amp, radius: r, noise: fine)
@@ -147,7 +150,7 @@ struct ChestRenderer {
                 masks[i] = drawOpacity(&density, lung: lung, side: 0, center: c, radius: r, lobes: [(0, 0, r)], amplitude: amp, softness: 0.15, noise: nil)
             case .mass(let c, let lobes, let amp):
                 let r = lobes.map { hypot($0.0, $0.1) + $0.2 }.max() ?? 0.03
-                masks[i] = drawOpacity(&density, lung: lung, side: 0, center: c, radius: r, lobes: lobes, amplitude: amp, softness: 0.2, noise: fine)
+                masks[i] = drawOpacity(&density, lung: lung, side: 0, center: c, radius: r, lobes: lobes, amplitude: amp, softness: 0.25, noise: nil)
             case .device(let kind): masks[i] = drawDevice(&density, kind: kind, rng: &rng)
             case .fracture, .pneumothorax: break
             }
@@ -180,95 +183,134 @@ struct ChestRenderer {
 
     // MARK: body
 
+    /// Draws the smooth anatomy (trunk, lungs, heart, mediastinum, spine, abdomen) on a grid of at
+    /// most 256² and upsamples bilinearly: these shapes vary over many pixels, and this pass would
+    /// otherwise dominate the cost at 512 px and above.
     private func drawBody(_ density: inout [Float], _ lung: inout [Float], texture: ValueNoise) {
+        let step = max(1, size / 256)
+        let n = (size + step - 1) / step + 1
+        var cd = [Float](repeating: 0, count: n * n)
+        var cl = [Float](repeating: 0, count: n * n)
+        for cy in 0..<n {
+            for cx in 0..<n {
+                let (u, v) = patient(Double(cx * step), Double(cy * step))
+                let (d, l) = bodyAt(u, v, texture: texture)
+                cd[cy * n + cx] = Float(d)
+                cl[cy * n + cx] = Float(l)
+            }
+        }
+        if step == 1 {
+            for y in 0..<size {
+                for x in 0..<size {
+                    density[y * size + x] = cd[y * n + x]
+                    lung[y * size + x] = cl[y * n + x]
+                }
+            }
+            return
+        }
+        let inv = 1 / Float(step)
+        for y in 0..<size {
+            let gy = Float(y) * inv
+            let y0 = min(n - 2, Int(gy))
+            let fy = gy - Float(y0)
+            for x in 0..<size {
+                let gx = Float(x) * inv
+                let x0 = min(n - 2, Int(gx))
+                let fx = gx - Float(x0)
+                let i = y0 * n + x0
+                let top = cd[i] + (cd[i + 1] - cd[i]) * fx
+                let bottom = cd[i + n] + (cd[i + n + 1] - cd[i + n]) * fx
+                density[y * size + x] = top + (bottom - top) * fy
+                let lt = cl[i] + (cl[i + 1] - cl[i]) * fx
+                let lb = cl[i + n] + (cl[i + n + 1] - cl[i + n]) * fx
+                lung[y * size + x] = lt + (lb - lt) * fy
+            }
+        }
+    }
+
+    /// Density and lung membership at one patient point.
+    @inline(__always) private func bodyAt(_ u: Double, _ v: Double, texture: ValueNoise) -> (Double, Double) {
         let a = anatomy
         let shoulderW = a.bodyHalfWidth + 0.05
         let knobY = a.apexY + 0.17
         let carinaY = a.hilumY - 0.07
-        for y in 0..<size {
-            for x in 0..<size {
-                let (u, v) = patient(x, y)
-                let ax = abs(u - a.mid)
-                // Soft tissue: chord length through an elliptic trunk.
-                let hw: Double
-                if v < a.shoulderY + 0.05 {
-                    hw = a.neckHalf + (shoulderW - a.neckHalf) * smoothstep(a.shoulderY - 0.1, a.shoulderY + 0.05, v)
-                } else {
-                    hw = shoulderW - 0.05 * smoothstep(a.shoulderY + 0.04, a.apexY + 0.3, v) + 0.02 * smoothstep(a.cpY, 1.0, v)
-                }
-                var d = 0.0
-                if ax < hw + 0.01 {
-                    let r = min(1, ax / hw)
-                    let chord = (max(0, 1 - r * r)).squareRoot()
-                    d = a.bodyDensity * (0.35 + 0.65 * chord) * smoothstep(hw + 0.004, hw - 0.004, ax)
-                    d *= 1 + 0.25 * smoothstep(a.cpY - 0.05, a.cpY + 0.2, v)
-                    d *= 1 + 0.03 * texture.value(u * 0.8, v * 0.8)
-                }
-                if d <= 0 {
-                    density[y * size + x] = 0
-                    continue
-                }
-                // Arms/humeral heads at the upper corners.
-                let hx = ax - (a.bodyHalfWidth + 0.035)
-                let hy = v - (a.shoulderY + 0.04)
-                let hr = hx * hx + hy * hy
-                if hr < 0.0036 { d += 0.16 * (1 - hr / 0.0036).squareRoot() }
-                // Lungs (air lowers density), heart and mediastinum on top.
-                let sdf = a.lungSDF(u: u, v: v)
-                var l = 0.0
-                if sdf > -0.006 { l = smoothstep(-0.004, 0.006, sdf) }
-                let side: Double = u < a.mid ? -1 : 1
-                let lat = min(ax, a.lungHalfWidth)
-                let domeV = a.dome(lat, side: side)
-                let belowDome = smoothstep(domeV - 0.005, domeV + 0.02, v)
-                let hp = a.heartProfile(u: u, v: v)
-                let heart = smoothstep(-0.04, 0.06, hp) * (1 - belowDome)
-                if l > 0 {
-                    let depth = min(1, max(0, sdf) / 0.07)
-                    d -= a.lungAir * l * (0.55 + 0.45 * depth) * (1 - 0.62 * heart)
-                }
-                if hp > -0.05 { d += 0.1 * heart * (max(0, hp)).squareRoot() + 0.12 * heart }
-                // Mediastinum with the aortic knob on the left, widening into the heart; trachea as an air column.
-                if v < a.heartCY {
-                    var mw = a.mediastinumHalf
-                    if u > a.mid { mw += 0.022 * exp(-((v - knobY) * (v - knobY)) / 0.0008) }
-                    let heartTop = a.heartCY - a.heartB * 1.15
-                    mw += 0.04 * smoothstep(heartTop - 0.08, heartTop + 0.04, v)
-                    let med = smoothstep(mw + 0.006, mw - 0.006, ax) * smoothstep(0.0, 0.08, v)
-                    d += 0.2 * med * (1 - heart)
-                }
-                if v < carinaY && ax < 0.016 { d -= 0.07 * smoothstep(0.014, 0.008, ax) }
-                // Spine with disc spaces.
-                if ax < 0.04 {
-                    let phase = (v - a.ribStart) / a.ribSpacing
-                    let disc = 0.8 + 0.2 * cos(2 * Double.pi * phase)
-                    d += 0.07 * smoothstep(0.038, 0.03, ax) * disc * (1 - 0.6 * smoothstep(a.cpY - 0.1, a.cpY + 0.1, v))
-                }
-                // Abdomen under the domes (liver on the right), gastric bubble on the left.
-                d += (side < 0 ? 0.17 : 0.14) * belowDome
-                if side > 0 {
-                    let gx = (u - a.mid - 0.11) / 0.05
-                    let gy = (v - a.domePeakLeft - 0.04) / 0.025
-                    let g = gx * gx + gy * gy
-                    if g < 1 && v > a.domePeakLeft + 0.02 { d -= 0.07 * (1 - g) }
-                }
-                // Breast shadows.
-                if a.breastSize > 0 {
-                    let bx = (ax - 0.2) / 0.15
-                    let by = (v - (a.cpY - 0.03)) / 0.12
-                    let b = bx * bx + by * by
-                    if b < 1 { d += 0.07 * a.breastSize * (1 - b).squareRoot() }
-                }
-                // Scapulae overlap the upper lateral lungs, more so in AP technique.
-                let overlap = chest.acquisition.view == "AP" ? 0.12 : 0.0
-                let sMed = a.lungHalfWidth * (0.8 - overlap) + (v - a.apexY) * 0.35
-                if v > a.apexY - 0.02 && v < a.apexY + 0.3 && ax > sMed && ax < a.bodyHalfWidth {
-                    d += 0.035 * smoothstep(sMed, sMed + 0.01, ax) * smoothstep(a.apexY + 0.3, a.apexY + 0.22, v)
-                }
-                density[y * size + x] = Float(d)
-                lung[y * size + x] = Float(l)
-            }
+        let ax = abs(u - a.mid)
+        // Soft tissue: chord length through an elliptic trunk.
+        // Trunk outline: neck, sloping shoulders, then a chest wall that follows the lungs'
+        // convex lateral contour and narrows slightly towards the waist.
+        let neckToShoulder = a.neckHalf + (shoulderW - a.neckHalf) * smoothstep(a.shoulderY - 0.1, a.shoulderY + 0.05, v)
+        let wall = a.bodyHalfWidth - a.lungHalfWidth
+        let lateral = a.lungEdges(min(v, a.cpY))?.lateral ?? a.apexD
+        let chestWall = lateral + wall - 0.03 * smoothstep(a.cpY, 1.05, v)
+        let hw = v < a.shoulderY + 0.05 ? neckToShoulder : max(chestWall, neckToShoulder - 0.06 * smoothstep(a.shoulderY + 0.05, a.apexY + 0.2, v))
+        var d = 0.0
+        if ax < hw + 0.01 {
+            let r = min(1, ax / hw)
+            let chord = (max(0, 1 - r * r)).squareRoot()
+            d = a.bodyDensity * (0.35 + 0.65 * chord) * smoothstep(hw + 0.004, hw - 0.004, ax)
+            d *= 1 + 0.25 * smoothstep(a.cpY - 0.05, a.cpY + 0.2, v)
+            d *= 1 + 0.03 * texture.value(u * 0.8, v * 0.8)
         }
+        if d <= 0 { return (0, 0) }
+        // Arms/humeral heads at the upper corners.
+        let hx = ax - (a.bodyHalfWidth + 0.035)
+        let hy = v - (a.shoulderY + 0.04)
+        let hr = hx * hx + hy * hy
+        if hr < 0.0036 { d += 0.16 * (1 - hr / 0.0036).squareRoot() }
+        // Lungs (air lowers density), heart and mediastinum on top.
+        let sdf = a.lungSDF(u: u, v: v)
+        var l = 0.0
+        if sdf > -0.006 { l = smoothstep(-0.004, 0.006, sdf) }
+        let side: Double = u < a.mid ? -1 : 1
+        let lat = min(ax, a.lungHalfWidth)
+        let domeV = a.dome(lat, side: side)
+        let belowDome = smoothstep(domeV - 0.005, domeV + 0.02, v)
+        let hp = a.heartProfile(u: u, v: v)
+        // The upper heart border merges into the great vessels rather than showing as a dome.
+        let heart = smoothstep(-0.04, 0.06, hp) * (1 - belowDome) * (0.35 + 0.65 * smoothstep(a.heartCY - a.heartB * 1.1, a.heartCY - a.heartB * 0.3, v))
+        if l > 0 {
+            let depth = min(1, max(0, sdf) / 0.07)
+            d -= a.lungAir * l * (0.55 + 0.45 * depth) * (1 - 0.62 * heart)
+        }
+        if hp > -0.05 { d += 0.1 * heart * (max(0, hp)).squareRoot() + 0.12 * heart }
+        // Mediastinum with the aortic knob on the left, widening into the heart; trachea as an air column.
+        if v < a.heartCY + 0.06 {
+            var mw = a.mediastinumHalf
+            if u > a.mid { mw += 0.022 * exp(-((v - knobY) * (v - knobY)) / 0.0008) }
+            let heartTop = a.heartCY - a.heartB * 1.15
+            mw += 0.04 * smoothstep(heartTop - 0.08, heartTop + 0.04, v)
+            let med = smoothstep(mw + 0.006, mw - 0.006, ax) * smoothstep(0.0, 0.08, v) * smoothstep(a.heartCY + 0.06, a.heartCY - 0.02, v)
+            d += 0.2 * med * (1 - heart)
+        }
+        if v < carinaY && ax < 0.016 { d -= 0.07 * smoothstep(0.014, 0.008, ax) }
+        // Spine with disc spaces.
+        if ax < 0.04 {
+            let phase = (v - a.ribStart) / a.ribSpacing
+            let disc = 0.8 + 0.2 * cos(2 * Double.pi * phase)
+            d += 0.07 * smoothstep(0.038, 0.03, ax) * disc * (1 - 0.6 * smoothstep(a.cpY - 0.1, a.cpY + 0.1, v))
+        }
+        // Abdomen under the domes (liver on the right), gastric bubble on the left.
+        d += (side < 0 ? 0.17 : 0.14) * belowDome
+        if side > 0 {
+            let gx = (u - a.mid - 0.11) / 0.05
+            let gy = (v - a.domePeakLeft - 0.04) / 0.025
+            let g = gx * gx + gy * gy
+            if g < 1 && v > a.domePeakLeft + 0.02 { d -= 0.07 * (1 - g) }
+        }
+        // Breast shadows.
+        if a.breastSize > 0 {
+            let bx = (ax - 0.2) / 0.15
+            let by = (v - (a.cpY - 0.03)) / 0.12
+            let b = bx * bx + by * by
+            if b < 1 { d += 0.07 * a.breastSize * (1 - b).squareRoot() }
+        }
+        // Scapulae overlap the upper lateral lungs, more so in AP technique.
+        let overlap = chest.acquisition.view == "AP" ? 0.12 : 0.0
+        let sMed = a.lungHalfWidth * (0.8 - overlap) + (v - a.apexY) * 0.35
+        if v > a.apexY - 0.02 && v < a.apexY + 0.3 && ax > sMed && ax < a.bodyHalfWidth {
+            d += 0.035 * smoothstep(sMed, sMed + 0.01, ax) * smoothstep(a.apexY + 0.3, a.apexY + 0.22, v)
+        }
+        return (d, l)
     }
 
     // MARK: bones
@@ -286,7 +328,7 @@ struct ChestRenderer {
                 let broken = fracture.flatMap { $0.side == side && $0.rib == i ? $0 : nil }
                 let curve = { (d: Double) -> Double in
                     let x = d - d0
-                    var y = v0 - 0.2 * x + 1.25 * x * x
+                    var y = v0 - 0.22 * x + 1.7 * x * x
                     if let b = broken, d > b.d { y += b.offset }
                     return y
                 }
@@ -297,7 +339,7 @@ struct ChestRenderer {
                     let d = (u - a.mid) * side
                     let x = d - d0
                     let c = curve(d)
-                    let slope = -0.2 + 2.5 * x
+                    let slope = -0.22 + 3.4 * x
                     let dist = abs(v - c) / (1 + slope * slope).squareRoot()
                     let h = half * (1.15 - 0.3 * min(1, x / 0.3))
                     if dist < h {
@@ -470,7 +512,7 @@ struct ChestRenderer {
                 let dy = v - center.1 - oy
                 f = max(f, exp(-(dx * dx + dy * dy) / (r * r)))
             }
-            if let noise { f *= 0.8 + 0.4 * noise.value(u * 3, v * 3) }
+            if let noise { f *= 0.85 + 0.3 * noise.value(u * 1.5, v * 1.5) }
             let lo = 0.5 - 0.45 * softness
             let hi = 0.5 + 0.45 * softness
             let g = smoothstep(lo, hi, f)
@@ -705,14 +747,16 @@ struct ValueNoise: Sendable {
 
     @inline(__always) func value(_ u: Double, _ v: Double) -> Double {
         let g = Double(grid)
-        var x = u.truncatingRemainder(dividingBy: 1) * g
-        var y = v.truncatingRemainder(dividingBy: 1) * g
-        if x < 0 { x += g }
-        if y < 0 { y += g }
-        let ix = min(grid - 1, Int(x))
-        let iy = min(grid - 1, Int(y))
-        let fx = x - Double(ix)
-        let fy = y - Double(iy)
+        let x = u * g
+        let y = v * g
+        let fxl = x.rounded(.down)
+        let fyl = y.rounded(.down)
+        let fx = x - fxl
+        let fy = y - fyl
+        var ix = Int(fxl) % grid
+        var iy = Int(fyl) % grid
+        if ix < 0 { ix += grid }
+        if iy < 0 { iy += grid }
         let sx = fx * fx * (3 - 2 * fx)
         let sy = fy * fy * (3 - 2 * fy)
         let w = grid + 1
