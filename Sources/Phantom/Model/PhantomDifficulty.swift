@@ -27,15 +27,17 @@ public struct PhantomDifficulty: Sendable, Codable, Equatable {
         self.subtleFraction = subtleFraction
     }
 
+    /// Obvious lesions, little variation.
     public static let easy = PhantomDifficulty(
-        lesionContrast: 1.0, lesionSize: 1.25, anatomyVariation: 0.5, acquisitionVariation: 0.4, noise: 0.5,
-        subtleFraction: 0.1)
+        lesionContrast: 1.6, lesionSize: 1.5, anatomyVariation: 0.5, acquisitionVariation: 0.4, noise: 0.5,
+        subtleFraction: 0.05)
     public static let medium = PhantomDifficulty(
-        lesionContrast: 0.6, lesionSize: 1.0, anatomyVariation: 1.0, acquisitionVariation: 1.0, noise: 1.0,
-        subtleFraction: 0.35)
+        lesionContrast: 1.0, lesionSize: 1.2, anatomyVariation: 0.8, acquisitionVariation: 0.8, noise: 0.8,
+        subtleFraction: 0.2)
+    /// The default: low-contrast, smaller lesions, strong anatomical and acquisition variation.
     public static let hard = PhantomDifficulty(
-        lesionContrast: 0.35, lesionSize: 0.8, anatomyVariation: 1.4, acquisitionVariation: 1.5, noise: 1.5,
-        subtleFraction: 0.6)
+        lesionContrast: 0.6, lesionSize: 1.0, anatomyVariation: 1.2, acquisitionVariation: 1.2, noise: 1.2,
+        subtleFraction: 0.45)
 
     /// A preset by name: "easy", "medium" or "hard".
     public static func preset(_ name: String) -> PhantomDifficulty? {
