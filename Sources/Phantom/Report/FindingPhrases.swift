@@ -53,9 +53,29 @@ struct FindingPhrases {
     private func cap(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }
     private func join(_ parts: String?...) -> String { parts.compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ") }
 
+    /// Phrases for a finding whose location is unknown ("from labels" mode).
+    private func unlocated(_ f: PhantomFinding, rng: inout PhantomRandom) -> String? {
+        guard f.laterality == nil else { return nil }
+        switch f.finding {
+        case .nodule: return choose(["A pulmonary nodule is seen.", "Small pulmonary nodule.", "There is a nodule in the lung."], rng: &rng)
+        case .mass: return choose(["A pulmonary mass is seen.", "There is a lung mass."], rng: &rng)
+        case .consolidation: return choose(["Focal consolidation.", "There is airspace consolidation."], rng: &rng)
+        case .lungOpacity: return choose(["Patchy airspace opacity.", "There is an ill-defined lung opacity."], rng: &rng)
+        case .atelectasis: return choose(["Subsegmental atelectasis.", "Bibasilar atelectasis."], rng: &rng)
+        case .infiltration: return choose(["Patchy infiltrates.", "Pulmonary infiltrates are present."], rng: &rng)
+        case .pneumonia: return choose(["Findings consistent with pneumonia.", "Pneumonia."], rng: &rng)
+        case .pleuralEffusion: return choose(["Pleural effusion.", "There is a pleural effusion."], rng: &rng)
+        case .pneumothorax: return choose(["Pneumothorax.", "There is a pneumothorax."], rng: &rng)
+        case .fracture: return choose(["Rib fracture.", "There is a rib fracture."], rng: &rng)
+        case .pleuralThickening: return choose(["Pleural thickening.", "There is pleural thickening."], rng: &rng)
+        default: return nil
+        }
+    }
+
     /// A FINDINGS sentence.
     func sentence(_ f: PhantomFinding, rng: inout PhantomRandom, labels: inout LabelSet) -> String {
         labels.set(f.finding, .present)
+        if let generic = unlocated(f, rng: &rng) { return generic }
         let side = Self.side(f)
         switch f.finding {
         case .cardiomegaly:
@@ -137,6 +157,7 @@ struct FindingPhrases {
     /// A shorter IMPRESSION item stating the same finding.
     func impression(_ f: PhantomFinding, rng: inout PhantomRandom, labels: inout LabelSet) -> String {
         labels.set(f.finding, .present)
+        if let generic = unlocated(f, rng: &rng) { return generic }
         let side = Self.side(f)
         switch f.finding {
         case .cardiomegaly: return cap(join(sevWord(f, small: false, rng: &rng), "cardiomegaly.")) 
