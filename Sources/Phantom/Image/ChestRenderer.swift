@@ -279,7 +279,7 @@ struct ChestRenderer {
             if u > a.mid { mw += 0.022 * exp(-((v - knobY) * (v - knobY)) / 0.0008) }
             let heartTop = a.heartCY - a.heartB * 1.15
             mw += 0.04 * smoothstep(heartTop - 0.08, heartTop + 0.04, v)
-            let med = smoothstep(mw + 0.006, mw - 0.006, ax) * smoothstep(0.0, 0.08, v) * smoothstep(a.heartCY + 0.06, a.heartCY - 0.02, v)
+            let med = smoothstep(mw + 0.006, mw - 0.006, ax) * smoothstep(0.0, 0.08, v) * smoothstep(a.heartCY, a.heartCY - 0.08, v)
             d += 0.2 * med * (1 - heart)
         }
         if v < carinaY && ax < 0.016 { d -= 0.07 * smoothstep(0.014, 0.008, ax) }
@@ -319,10 +319,12 @@ struct ChestRenderer {
         let a = anatomy
         let half = a.ribThickness / 2
         if fracture != nil { fractureMask = [Bool](repeating: false, count: size * size) }
+        var ribRNG = PhantomRandom(seed: chest.drawSeed, 0x12B)
         for side in [-1.0, 1.0] {
             for i in 0..<10 {
                 // Posterior rib: leaves the spine, rises slightly, then sweeps down the lateral wall.
-                let v0 = a.ribStart + Double(i) * a.ribSpacing
+                // Small per-rib irregularity keeps the cage from looking like a ladder.
+                let v0 = a.ribStart + (Double(i) + ribRNG.normal() * 0.08) * a.ribSpacing
                 let d0 = 0.03
                 let dEnd = a.lungHalfWidth + 0.03
                 let broken = fracture.flatMap { $0.side == side && $0.rib == i ? $0 : nil }
@@ -345,7 +347,7 @@ struct ChestRenderer {
                     if dist < h {
                         let s = dist / h
                         var val = 0.075 * (0.55 + 0.45 * s * s * s * s) * smoothstep(1, 0.85, s)
-                        val *= smoothstep(dEnd, dEnd - 0.04, d)
+                        val *= smoothstep(dEnd, dEnd - 0.04, d) * smoothstep(d0, d0 + 0.035, d)
                         if let b = broken {
                             val *= smoothstep(0.0015, 0.0045, abs(d - b.d))
                         }
