@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 internal import DataFormats
 
 /// A grid of thumbnails with every finding's box drawn in a colour per finding and its id
@@ -12,7 +12,7 @@ public enum ContactSheet {
     ]
 
     /// Renders `studies` (which must carry images) into an RGB PNG image, `columns` tiles wide.
-    public static func make(_ studies: [PhantomStudy], tile: Int, columns: Int, drawBoxes: Bool = true) -> PNGImageBox {
+    public static func make(_ studies: [PhantomStudy], tile: Int, columns: Int, drawBoxes: Bool = true) -> ContactSheetImage {
         let cols = max(1, min(columns, studies.count))
         let rowsN = (studies.count + cols - 1) / cols
         let label = 11
@@ -89,18 +89,6 @@ public enum ContactSheet {
                 }
             }
         }
-        return PNGImageBox(image: PNGImage(width: width, height: height, channels: 3, bitDepth: 8, samples: rgb))
+        return ContactSheetImage(image: PNGImage(width: width, height: height, channels: 3, bitDepth: 8, samples: rgb))
     }
-}
-
-/// Wraps DataFormats' PNG image so that callers need not import DataFormats.
-public struct PNGImageBox: Sendable {
-    let image: PNGImage
-
-    public func write(to url: URL) throws(PhantomError) {
-        do { try image.write(to: url) } catch { throw PhantomError(.io, input: url.path, "cannot write PNG: \(error)") }
-    }
-
-    public var width: Int { image.width }
-    public var height: Int { image.height }
 }
