@@ -61,7 +61,18 @@ struct ChestCase: Sendable {
             for id in ids where id == .emphysema { findings.append(planner.plan(id, portable: portable)) }
             for id in ids where id == .cardiomegaly { findings.append(planner.plan(id, portable: portable)) }
             for id in ids where id != .emphysema && id != .cardiomegaly {
-                findings.append(planner.plan(id, portable: portable))
+                let planned = planner.plan(id, portable: portable)
+                findings.append(planned)
+                // Inpatients often carry more than one device (tube and line).
+                if id == .supportDevices, portable, planner.rng.chance(0.35) {
+                    for _ in 0..<4 {
+                        let second = planner.plan(id, portable: portable)
+                        if second.finding.detail != planned.finding.detail {
+                            findings.append(second)
+                            break
+                        }
+                    }
+                }
             }
             anatomy = planner.anatomy
             // Report a cardiomegaly judged on the true heart, not the AP-magnified one.
