@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "DataFormats", dependencies: ["CZlib"], swiftSettings: swiftSettings),
 
         // Domain modules.
-        .target(name: "DICOM", dependencies: ["CDCMTK"], swiftSettings: swiftSettings),
+        .target(name: "DICOM", dependencies: ["CDCMTK", "DataFormats"], swiftSettings: swiftSettings),
         .target(
             name: "Evidence",
             dependencies: [

@@ -1,3 +1,6 @@
+internal import Foundation
+internal import DataFormats
+
 /// Writes DICOM files (DX, CR or Secondary Capture) from a pixel buffer and a tag set.
 ///
 /// The Phantom module and grounding overlays depend on this contract. Output is deterministic for
@@ -5,14 +8,28 @@
 public enum DICOMWriter {
     /// Encodes `request` as a DICOM Part-10 file in memory.
     ///
-    /// - Throws: ``DICOMWriteError`` naming the problem.
+    /// Safe to call from several threads at once: DCMTK's encoders are registered once per process.
+    ///
+    /// - Returns: the file bytes (128-byte preamble, `DICM`, meta header, dataset).
+    /// - Throws: ``DICOMWriteError`` with `.invalidRequest` naming the bad field before anything is
+    ///   encoded, or `.encodingFailed` when DCMTK rejects the data.
     public static func encode(_ request: DICOMWriteRequest) throws(DICOMWriteError) -> [UInt8] {
-        throw DICOMWriteError(code: .notImplemented, message: "DICOM writing is not implemented yet")
+        try DICOMWriteValidation.validate(request)
+        let attributes = DICOMWriteAttributes.make(for: request)
+        return try DICOMWriteEncoder.encode(request, attributes: attributes)
     }
 
-    /// Encodes `request` and writes it to `path` (temp file, fsync, rename).
+    /// Encodes `request` and writes it to `path` (temp file, fsync, rename), so a reader never
+    /// sees a partial file.
+    ///
+    /// - Throws: ``DICOMWriteError`` as ``encode(_:)``, or `.io` when the file cannot be written.
     public static func write(_ request: DICOMWriteRequest, to path: String) throws(DICOMWriteError) {
-        throw DICOMWriteError(code: .notImplemented, message: "DICOM writing is not implemented yet")
+        let bytes = try encode(request)
+        do {
+            try AtomicFile.write(bytes, to: URL(fileURLWithPath: path))
+        } catch {
+            throw DICOMWriteError(code: .io, message: "cannot write \(path): \(error)")
+        }
     }
 }
 
@@ -69,6 +86,10 @@ public struct DICOMWriteRequest: Sendable, Equatable {
     public var windowWidth: Double?
     /// Burned-in annotation flag (0028,0301).
     public var burnedInAnnotation: Bool
+    /// Free text for Image Comments (0020,4000), e.g. a generator's provenance; omitted when nil.
+    public var imageComments: String? = nil
+    /// Manufacturer (0008,0070); omitted when nil.
+    public var manufacturer: String? = nil
 
     public init(
         sopClass: SOPClass = .digitalXRay, compression: Compression = .none,

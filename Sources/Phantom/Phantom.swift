@@ -1,2 +1,0 @@
-/// Placeholder until the Phantom issue lands.
-public enum PhantomModule {}
