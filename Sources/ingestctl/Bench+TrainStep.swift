@@ -11,8 +11,8 @@ struct BenchTrainStep: AsyncParsableCommand {
 
     @Option(help: "Input size S (64 or 128; any multiple of 8 works).") var imageSize: Int = 64
     @Option(help: "Batch size.") var batch: Int = 32
-    @Option(help: "Timed steps (after one warm-up step).") var steps: Int = 5
-    @Option(help: "Comma-separated channel widths.") var widths: String = "32,64,128"
+    @Option(help: "Timed steps (after two warm-up steps), each followed by a 1024² sgemm timing; medians are reported.") var steps: Int = 9
+    @Option(help: "Comma-separated channel widths (one residual stage each).") var widths: String = "64,128,256"
     @Option(help: "Projection dimension d.") var dimension: Int = 128
     @Option(help: "BLAS and worker threads.") var threads: Int = 2
     @Flag(help: "Print one JSON document.") var json = false

@@ -48,12 +48,26 @@ struct LayerGradientTests {
         expectSmall(GradientCheck.layer(Linear(name: "l", inFeatures: 5, outFeatures: 3, rng: &rng), input: GradientCheck.random([4, 5], seed: 2)), "linear")
     }
 
-    @Test(arguments: [1, 2, 4])
-    func groupNorm(groups: Int) {
-        let gn = GroupNorm(name: "g", channels: 4, groups: groups)
+    /// Channel counts 4, 12 and 16 cover the scalar, SIMD-plus-remainder and pure SIMD loops.
+    @Test(arguments: [(1, false, 4), (2, false, 4), (4, false, 16), (2, true, 4), (3, true, 12), (4, true, 16)])
+    func groupNorm(groups: Int, relu: Bool, channels: Int) {
+        let gn = GroupNorm(name: "g", channels: channels, groups: groups, relu: relu)
         // Non-trivial scale and shift so their gradients matter.
-        for i in 0..<4 { gn.gamma.value[flat: i] = 0.5 + Float(i) * 0.3; gn.beta.value[flat: i] = Float(i) * 0.1 }
-        expectSmall(GradientCheck.layer(gn, input: GradientCheck.random([2, 3, 3, 4], seed: 2), eps: 3e-3), "groupnorm g\(groups)")
+        for i in 0..<channels { gn.gamma.value[flat: i] = 0.5 + Float(i % 5) * 0.3; gn.beta.value[flat: i] = Float(i % 3) * 0.1 }
+        expectSmall(
+            GradientCheck.layer(gn, input: GradientCheck.random([2, 3, 3, channels], seed: 2), eps: relu ? 1e-3 : 3e-3),
+            "groupnorm g\(groups) relu \(relu) c\(channels)")
+        // Normalised per image and group: zero mean, unit variance before scale and shift.
+        let c = channels
+        let plain = GroupNorm(name: "p", channels: c, groups: groups)
+        let y = plain.forward(GradientCheck.random([1, 5, 5, c], seed: 3, scale: 3))
+        let cg = c / groups
+        for gi in 0..<groups {
+            let v = (0..<25).flatMap { s in (0..<cg).map { y[flat: s * c + gi * cg + $0] } }
+            let mu = v.reduce(0, +) / Float(v.count)
+            let variance = v.map { ($0 - mu) * ($0 - mu) }.reduce(0, +) / Float(v.count)
+            #expect(abs(mu) < 1e-4 && abs(variance - 1) < 1e-3)
+        }
     }
 
     @Test func activations() {

@@ -1,4 +1,5 @@
 internal import COpenBLAS
+internal import Dispatch
 
 /// Row-major single-precision matrix products through OpenBLAS.
 enum GEMM {
@@ -14,10 +15,14 @@ enum GEMM {
         let ldb = ldb ?? (transB ? k : n)
         let ldc = ldc ?? n
         FlopCounter.add(2 * m * n * k)
-        if FlopCounter.isRecording { FlopCounter.record(GEMMShape(transA: transA, transB: transB, m: m, n: n, k: k)) }
+        let recording = FlopCounter.isRecording
+        let start = recording ? DispatchTime.now().uptimeNanoseconds : 0
         cblas_sgemm(
             CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        if recording {
+            FlopCounter.record(GEMMShape(transA: transA, transB: transB, m: m, n: n, k: k), nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
+        }
     }
 
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
@@ -37,11 +42,19 @@ public enum FlopCounter {
     private static let recording = Atomic<Bool>(false)
     private static let shapes = Mutex<[GEMMShape: Int]>([:])
     static var isRecording: Bool { recording.load(ordering: .relaxed) }
-    static func record(_ s: GEMMShape) { shapes.withLock { $0[s, default: 0] += 1 } }
+    private static let gemmNanoseconds = Atomic<UInt64>(0)
+    static func record(_ s: GEMMShape, nanoseconds: UInt64) {
+        shapes.withLock { $0[s, default: 0] += 1 }
+        gemmNanoseconds.add(nanoseconds, ordering: .relaxed)
+    }
+
+    /// Seconds spent inside `sgemm` since `startRecording`.
+    public static var recordedGEMMSeconds: Double { Double(gemmNanoseconds.load(ordering: .relaxed)) / 1e9 }
 
     /// Starts collecting the distinct GEMM shapes (with call counts) issued from now on.
     public static func startRecording() {
         shapes.withLock { $0 = [:] }
+        gemmNanoseconds.store(0, ordering: .relaxed)
         recording.store(true, ordering: .relaxed)
     }
 

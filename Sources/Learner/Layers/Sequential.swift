@@ -11,17 +11,18 @@ public final class Sequential: Layer {
 }
 
 /// relu(x + f(x)) with f = conv-norm-relu-conv-norm: the residual 3×3 block of the image encoder.
+/// The skip addition and the final ReLU are one pass each way.
 public final class ResidualBlock: Layer {
     let body: Sequential
-    let outRelu = ReLU()
-    private var sum = ReusableBuffer()
-    private var skipGrad = ReusableBuffer()
+    private var output = ReusableBuffer()
+    private var inputGrad = ReusableBuffer()
+    private var sumGrad = ReusableBuffer()
+    private var y: Tensor?
 
     public init(name: String, channels: Int, groups: Int, rng: inout SeededRandom) {
         body = Sequential([
             Conv2D(name: "\(name).conv1", inChannels: channels, outChannels: channels, kernel: 3, padding: 1, rng: &rng),
-            GroupNorm(name: "\(name).norm1", channels: channels, groups: groups),
-            ReLU(),
+            GroupNorm(name: "\(name).norm1", channels: channels, groups: groups, relu: true),
             Conv2D(name: "\(name).conv2", inChannels: channels, outChannels: channels, kernel: 3, padding: 1, rng: &rng),
             GroupNorm(name: "\(name).norm2", channels: channels, groups: groups),
         ])
@@ -31,18 +32,22 @@ public final class ResidualBlock: Layer {
 
     public func forward(_ x: Tensor) -> Tensor {
         let f = body.forward(x)
-        let s = sum.tensor(x.shape)
-        let xp = x.ptr, fp = f.ptr, sp = s.ptr
-        parallelFor(x.count, minChunk: 1 << 14) { r in for i in r { sp[i] = xp[i] + fp[i] } }
-        return outRelu.forward(s)
+        let out = output.tensor(x.shape)
+        let xp = x.ptr, fp = f.ptr, op = out.ptr
+        parallelFor(x.count, minChunk: 1 << 14) { r in for i in r { op[i] = max(0, xp[i] + fp[i]) } }
+        y = out
+        return out
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        let ds = outRelu.backward(dy)
+        guard let y else { preconditionFailure("ResidualBlock.backward before forward") }
+        let ds = sumGrad.tensor(dy.shape)
+        let yp = y.ptr, dyp = dy.ptr, dsp = ds.ptr
+        parallelFor(dy.count, minChunk: 1 << 14) { r in for i in r { dsp[i] = yp[i] > 0 ? dyp[i] : 0 } }
         let dxBody = body.backward(ds)
-        let dx = skipGrad.tensor(ds.shape)
-        let a = ds.ptr, b = dxBody.ptr, o = dx.ptr
-        parallelFor(ds.count, minChunk: 1 << 14) { r in for i in r { o[i] = a[i] + b[i] } }
+        let dx = inputGrad.tensor(ds.shape)
+        let b = dxBody.ptr, o = dx.ptr
+        parallelFor(ds.count, minChunk: 1 << 14) { r in for i in r { o[i] = dsp[i] + b[i] } }
         return dx
     }
 }

@@ -29,12 +29,12 @@ public final class ImageEncoder {
         let w = configuration.widths, g = configuration.groups
         let stem = Conv2D(name: "image.stem", inChannels: 1, outChannels: w[0], kernel: 3, stride: 2, padding: 1, rng: &rng)
         stem.computesInputGradient = false
-        var layers: [any Layer] = [stem, GroupNorm(name: "image.stem_norm", channels: w[0], groups: min(g, w[0])), ReLU()]
+        var layers: [any Layer] = [stem, GroupNorm(name: "image.stem_norm", channels: w[0], groups: min(g, w[0]), relu: true)]
         for (i, c) in w.enumerated() {
             if i > 0 {
                 layers += [
                     Conv2D(name: "image.down\(i)", inChannels: w[i - 1], outChannels: c, kernel: 3, stride: 2, padding: 1, rng: &rng),
-                    GroupNorm(name: "image.down\(i)_norm", channels: c, groups: min(g, c)), ReLU(),
+                    GroupNorm(name: "image.down\(i)_norm", channels: c, groups: min(g, c), relu: true),
                 ]
             }
             layers.append(ResidualBlock(name: "image.block\(i)", channels: c, groups: min(g, c), rng: &rng))
