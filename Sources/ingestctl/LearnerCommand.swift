@@ -92,6 +92,12 @@ struct TrainSupervised: AsyncParsableCommand {
         if json {
             var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any] ?? [:]
             object["wall_seconds"] = wallSeconds
+            // CPU time tells a loaded machine (wall ≫ CPU / threads) from a slow engine.
+            var usage = rusage()
+            if getrusage(RUSAGE_SELF.rawValue, &usage) == 0 {
+                object["cpu_seconds"] = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+                    + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+            }
             object["data"] = source
             object["image_size"] = size
             object["widths"] = widthList

@@ -130,7 +130,9 @@ public final class Conv2D: Layer {
                                 let ix = ox * s - p + kx
                                 if iy >= 0 && iy < h && ix >= 0 && ix < w {
                                     let d = dxp + ((b * h + iy) * w + ix) * c
-                                    for ci in 0..<c { d[ci] += src[ci] }
+                                    var ci = 0
+                                    while ci + 8 <= c { store8(load8(d + ci) + load8(src + ci), d + ci); ci += 8 }
+                                    while ci < c { d[ci] += src[ci]; ci += 1 }
                                 }
                                 src += c
                             }

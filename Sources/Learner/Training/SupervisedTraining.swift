@@ -31,11 +31,16 @@ public struct SupervisedTraining {
         public var trainSeconds: Double
         public var imagesPerSecond: Double
         public var finalLoss: Double
+        /// Time the training loop spent blocked on the batch producer (first batch included).
+        public var dataWaitSeconds: Double
+        /// Time spent scoring the validation split after each epoch (part of `trainSeconds`).
+        public var validationSeconds: Double
 
         enum CodingKeys: String, CodingKey {
             case testAUC = "test_auc", bestValidationAUC = "best_val_auc", bestEpoch = "best_epoch", epochs, steps
             case trainImages = "train_images", testImages = "test_images", trainSeconds = "train_seconds"
-            case imagesPerSecond = "images_per_second", finalLoss = "final_loss"
+            case imagesPerSecond = "images_per_second", finalLoss = "final_loss", dataWaitSeconds = "data_wait_seconds"
+            case validationSeconds = "validation_seconds"
         }
     }
 
@@ -66,8 +71,11 @@ public struct SupervisedTraining {
             epochs: c.epochs, seed: c.seed &+ 1, source: { [train] i in train.sample(i) })
         let start = Date()
         var step = 0, best: Double? = nil, bestEpoch = c.epochs, bestWeights: [Tensor]? = nil, lastLoss = 0.0
-        var epochLoss = 0.0, epochSteps = 0
-        while let batch = try producer.next() {
+        var epochLoss = 0.0, epochSteps = 0, dataWait = 0.0, evalSeconds = 0.0
+        while true {
+            let waitStart = Date()
+            guard let batch = try producer.next() else { break }
+            dataWait += Date().timeIntervalSince(waitStart)
             let logits = model.forward(batch.images)
             let (loss, grad) = Loss.binaryCrossEntropy(logits: logits, targets: batch.labels)
             model.backward(grad)
@@ -80,6 +88,8 @@ public struct SupervisedTraining {
                 lastLoss = epochLoss / Double(max(1, epochSteps))
                 epochLoss = 0; epochSteps = 0
                 if let validation {
+                    let evalStart = Date()
+                    defer { evalSeconds += Date().timeIntervalSince(evalStart) }
                     let auc = ROC.auc(scores: try scores(validation), labels: validation.labels)
                     log("epoch \(epoch) loss \(String(format: "%.4f", lastLoss)) val_auc \(auc.map { String(format: "%.4f", $0) } ?? "n/a")")
                     if let auc, auc > (best ?? -1) {
@@ -100,7 +110,8 @@ public struct SupervisedTraining {
         return Report(
             testAUC: testAUC, bestValidationAUC: best, bestEpoch: bestEpoch, epochs: c.epochs, steps: step,
             trainImages: train.count, testImages: test.count, trainSeconds: trainSeconds,
-            imagesPerSecond: Double(train.count * c.epochs) / trainSeconds, finalLoss: lastLoss)
+            imagesPerSecond: Double(train.count * c.epochs) / trainSeconds, finalLoss: lastLoss,
+            dataWaitSeconds: dataWait, validationSeconds: evalSeconds)
     }
 
     /// The model's logits for every image of `set`, in order (no augmentation).
