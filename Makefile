@@ -45,7 +45,7 @@ bench-learner: setup-system
 	$(SWIFT) build -c release --product ingestctl
 	$(RELEASE_BIN)/ingestctl bench train-step --image-size 64 --batch 32 --json
 	$(RELEASE_BIN)/ingestctl bench train-step --image-size 128 --batch 8 --json
-	$(RELEASE_BIN)/ingestctl learner train-supervised --npz $(SHARED_DATA)/images/pneumoniamnist_28px_trainsubset.npz --epochs 10 --json
+	$(RELEASE_BIN)/ingestctl learner train-supervised --npz $(SHARED_DATA)/images/pneumoniamnist_28px_trainsubset.npz --epochs 6 --json
 	$(RELEASE_BIN)/ingestctl learner train-supervised --folder $(SHARED_DATA)/images/NIH1000_64px --epochs 8 --json
 
 clean:

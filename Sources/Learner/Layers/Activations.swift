@@ -17,6 +17,7 @@ public final class ReLU: Layer {
 
     public func backward(_ dy: Tensor) -> Tensor {
         guard let y else { preconditionFailure("ReLU.backward before forward") }
+        defer { self.y = nil }
         let dx = inputGrad.tensor(y.shape)
         let yp = y.ptr, dyp = dy.ptr, dxp = dx.ptr
         parallelFor(y.count, minChunk: 1 << 14) { r in for i in r { dxp[i] = yp[i] > 0 ? dyp[i] : 0 } }
@@ -48,6 +49,7 @@ public final class GELU: Layer {
 
     public func backward(_ dy: Tensor) -> Tensor {
         guard let x else { preconditionFailure("GELU.backward before forward") }
+        defer { self.x = nil }
         let dx = inputGrad.tensor(x.shape)
         let xp = x.ptr, dyp = dy.ptr, dxp = dx.ptr
         parallelFor(x.count, minChunk: 1 << 12) { r in

@@ -66,6 +66,8 @@ public final class Conv2D: Layer {
 
     public func backward(_ dy: Tensor) -> Tensor {
         guard let x = input, let col = cachedColumns else { preconditionFailure("Conv2D.backward before forward") }
+        // Dropping the caches lets the next forward reuse these buffers (see ReusableBuffer).
+        defer { input = nil; cachedColumns = nil }
         let n = x.shape[0], h = x.shape[1], w = x.shape[2]
         let (oh, ow) = outputSize(h, w)
         let rows = n * oh * ow, k = kernel * kernel * inChannels

@@ -96,6 +96,7 @@ public final class GroupNorm: Layer {
 
     public func backward(_ dy: Tensor) -> Tensor {
         guard let x = input, let y else { preconditionFailure("GroupNorm.backward before forward") }
+        defer { input = nil; self.y = nil }
         let n = x.shape[0], spatial = x.count / (n * channels), c = channels, g = groups, cg = c / g
         let dx = inputGrad.tensor(x.shape)
         // Per-image Σd and Σd·x per channel, reduced afterwards in image order (deterministic).

@@ -32,6 +32,7 @@ public final class Linear: Layer {
 
     public func backward(_ dy: Tensor) -> Tensor {
         guard let x = input else { preconditionFailure("Linear.backward before forward") }
+        defer { input = nil }
         let rows = x.count / inFeatures
         GEMM.sgemm(transA: true, m: inFeatures, n: outFeatures, k: rows, a: x.ptr, b: dy.ptr, beta: 1, c: weight.grad.ptr)
         if let bias {

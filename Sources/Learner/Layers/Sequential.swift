@@ -41,6 +41,7 @@ public final class ResidualBlock: Layer {
 
     public func backward(_ dy: Tensor) -> Tensor {
         guard let y else { preconditionFailure("ResidualBlock.backward before forward") }
+        defer { self.y = nil }
         let ds = sumGrad.tensor(dy.shape)
         let yp = y.ptr, dyp = dy.ptr, dsp = ds.ptr
         parallelFor(dy.count, minChunk: 1 << 14) { r in for i in r { dsp[i] = yp[i] > 0 ? dyp[i] : 0 } }
