@@ -81,12 +81,10 @@ struct TrainSupervised: AsyncParsableCommand {
             if !quiet { print(line) } else { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         }
         if let checkpoint {
-            let meta = [
-                "architecture": String(decoding: try JSONEncoder().encode(config.encoder), as: UTF8.self),
-                "hyper_parameters": String(decoding: try JSONEncoder().encode(config), as: UTF8.self),
-                "vocabulary_version": "none", "step": String(report.steps), "task": "binary-classification",
-            ]
-            try Checkpoint.save(training.model.parameters, metadata: meta, to: URL(fileURLWithPath: checkpoint))
+            let meta = try CheckpointMetadata(
+                architecture: config.encoder, hyperParameters: config, vocabularyVersion: "none", step: report.steps,
+                extra: ["task": "binary-classification", "data": source])
+            try Checkpoint.save(training.model.parameters, metadata: meta.dictionary, to: URL(fileURLWithPath: checkpoint))
         }
         let wallSeconds = Date().timeIntervalSince(wall)
         if json {

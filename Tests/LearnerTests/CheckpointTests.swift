@@ -14,9 +14,13 @@ struct CheckpointTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("m.safetensors")
         let a = model(seed: 1), b = model(seed: 2)
-        try Checkpoint.save(a.parameters, metadata: ["step": "7", "vocabulary_version": EvidenceVocabulary.version], to: url)
-        let meta = try Checkpoint.load(b.parameters, from: url)
-        #expect(meta["step"] == "7")
+        let written = try CheckpointMetadata(
+            architecture: a.configuration, hyperParameters: ["lr": 0.002], vocabularyVersion: EvidenceVocabulary.version, step: 7)
+        try Checkpoint.save(a.parameters, metadata: written.dictionary, to: url)
+        let meta = try CheckpointMetadata(try Checkpoint.load(b.parameters, from: url))
+        #expect(meta == written)
+        #expect(try JSONDecoder().decode(ImageEncoder.Configuration.self, from: Data(meta.architecture.utf8)) == a.configuration)
+        #expect(throws: CheckpointError.self) { try CheckpointMetadata(["step": "1"]) }
         for (p, q) in zip(a.parameters, b.parameters) { #expect(p.value.values == q.value.values) }
         // Another architecture is refused and left untouched.
         let c = model(seed: 3, widths: [4, 4])
