@@ -19,8 +19,8 @@ struct BenchTrainStep: AsyncParsableCommand {
 
     func run() async throws {
         let widthList = widths.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !widthList.isEmpty, imageSize > 0, imageSize % (1 << widthList.count) == 0, batch > 0, steps > 0 else {
-            throw ValidationError("image size must be a positive multiple of 2^(number of widths); batch and steps positive")
+        guard !widthList.isEmpty, widthList.allSatisfy({ $0 > 0 }), dimension > 0, imageSize > 0, imageSize % (1 << widthList.count) == 0, batch > 0, steps > 0 else {
+            throw ValidationError("image size must be a positive multiple of 2^(number of widths); widths, dimension, batch and steps positive")
         }
         let result = TrainStepBenchmark.run(
             configuration: .init(imageSize: imageSize, widths: widthList, projectionDimension: dimension),

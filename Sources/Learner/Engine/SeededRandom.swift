@@ -1,3 +1,5 @@
+internal import Foundation
+
 /// Deterministic pseudo-random numbers (xoshiro256**, seeded by SplitMix64), so that a run is
 /// reproducible from its seed on any platform.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
@@ -42,5 +44,3 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 
 @inline(__always) func _log(_ x: Double) -> Double { Foundation.log(x) }
 @inline(__always) func _cos(_ x: Double) -> Double { Foundation.cos(x) }
-
-internal import Foundation

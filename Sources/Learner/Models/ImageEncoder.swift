@@ -7,6 +7,7 @@ public final class ImageEncoder {
     public struct Configuration: Codable, Sendable, Equatable {
         public var imageSize: Int
         public var widths: [Int]
+        /// Group-norm groups; a stage whose width it does not divide uses gcd(groups, width).
         public var groups: Int
         public var projectionDimension: Int
 
@@ -26,18 +27,23 @@ public final class ImageEncoder {
 
     public init(_ configuration: Configuration, rng: inout SeededRandom) {
         self.configuration = configuration
-        let w = configuration.widths, g = configuration.groups
+        let w = configuration.widths
+        func groups(_ c: Int) -> Int {
+            var a = max(1, configuration.groups), b = c
+            while b != 0 { (a, b) = (b, a % b) }
+            return a
+        }
         let stem = Conv2D(name: "image.stem", inChannels: 1, outChannels: w[0], kernel: 3, stride: 2, padding: 1, rng: &rng)
         stem.computesInputGradient = false
-        var layers: [any Layer] = [stem, GroupNorm(name: "image.stem_norm", channels: w[0], groups: min(g, w[0]), relu: true)]
+        var layers: [any Layer] = [stem, GroupNorm(name: "image.stem_norm", channels: w[0], groups: groups(w[0]), relu: true)]
         for (i, c) in w.enumerated() {
             if i > 0 {
                 layers += [
                     Conv2D(name: "image.down\(i)", inChannels: w[i - 1], outChannels: c, kernel: 3, stride: 2, padding: 1, rng: &rng),
-                    GroupNorm(name: "image.down\(i)_norm", channels: c, groups: min(g, c), relu: true),
+                    GroupNorm(name: "image.down\(i)_norm", channels: c, groups: groups(c), relu: true),
                 ]
             }
-            layers.append(ResidualBlock(name: "image.block\(i)", channels: c, groups: min(g, c), rng: &rng))
+            layers.append(ResidualBlock(name: "image.block\(i)", channels: c, groups: groups(c), rng: &rng))
         }
         trunk = Sequential(layers)
         projection = Conv2D(

@@ -50,8 +50,10 @@ public struct SupervisedTraining {
     public init(_ configuration: Configuration) throws(LearnerError) {
         let c = configuration.encoder
         guard c.imageSize > 0, c.imageSize % (1 << c.widths.count) == 0, !c.widths.isEmpty,
-              c.widths.allSatisfy({ $0 > 0 && $0 % min(c.groups, $0) == 0 }), configuration.batchSize > 0, configuration.epochs > 0
-        else { throw LearnerError(.configuration, input: "configuration", "image size must be a multiple of 2^stages; widths divisible by groups") }
+              c.widths.allSatisfy({ $0 > 0 }), c.projectionDimension > 0, configuration.batchSize > 0, configuration.epochs > 0
+        else {
+            throw LearnerError(.configuration, input: "configuration", "image size must be a positive multiple of 2^stages; widths, dimension, batch and epochs positive")
+        }
         self.configuration = configuration
         var rng = SeededRandom(seed: configuration.seed)
         model = ImageClassifier(c, outputs: 1, rng: &rng)
