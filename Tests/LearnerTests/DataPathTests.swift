@@ -21,6 +21,23 @@ struct DataPathTests {
         #expect(seen[0..<10].sorted() == Array(0..<10) && seen[10...].sorted() == Array(0..<10))
     }
 
+    @Test func streamingSourceIsBatchedInArrivalOrder() throws {
+        let counter = Counter()
+        let producer = BatchProducer(batchSize: 3, imageSize: 4, augmentation: nil, seed: 1) {
+            guard let i = counter.next(below: 7) else { return nil }
+            return ImageSample(width: 4, height: 4, pixels: [Float](repeating: Float(i) / 8, count: 16), labels: [Float(i)])
+        }
+        var labels: [Float] = [], sizes: [Int] = []
+        while let b = try producer.next() {
+            labels += b.labels
+            sizes.append(b.indices.count)
+            // Evaluation path: a constant image stays constant after resizing and standardisation.
+            #expect(abs(b.images[flat: 0] - (b.labels[0] / 8 - 0.5) / 0.25) < 1e-5)
+        }
+        #expect(labels == (0..<7).map(Float.init))
+        #expect(sizes == [3, 3, 1])
+    }
+
     @Test func producerReportsABadSource() {
         let producer = BatchProducer(count: 3, batchSize: 2, imageSize: 8, augmentation: nil, seed: 1) { i in
             ImageSample(width: 4, height: 4, pixels: i == 2 ? [1] : [Float](repeating: 0, count: 16))
@@ -62,5 +79,20 @@ struct DataPathTests {
         let set = try LabeledImageSet.folder(dir)
         #expect(set.count == 200 && set.width == 64)
         #expect(set.labels.filter { $0 == 1 }.count == 100)
+    }
+}
+
+/// A thread-safe source of 0, 1, 2, … for the streaming producer test.
+final class Counter: @unchecked Sendable {
+    // @unchecked: `value` is only touched with `lock` held.
+    private let lock = NSLock()
+    private var value = 0
+
+    func next(below limit: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard value < limit else { return nil }
+        value += 1
+        return value - 1
     }
 }

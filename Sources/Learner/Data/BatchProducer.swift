@@ -17,54 +17,99 @@ public final class BatchProducer: @unchecked Sendable {
 
     private let queue: BatchQueue<Item>
 
+    /// Random-access source: indices `0..<count`, reshuffled every epoch when augmenting.
+    ///
     /// - Parameters:
-    ///   - count: number of images the source serves (indices `0..<count`).
     ///   - augmentation: nil for evaluation (whole image resized, source order, no shuffling).
-    ///   - epochs: passes over the data; every epoch is reshuffled when augmenting.
+    ///   - epochs: passes over the data.
     public init(
         count: Int, batchSize: Int, imageSize: Int, augmentation: Augmentation?, epochs: Int = 1, seed: UInt64,
         capacity: Int = 3, source: @escaping Source
     ) {
         let queue = BatchQueue<Item>(capacity: capacity)
         self.queue = queue
-        let thread = Thread {
+        Self.start {
             var rng = SeededRandom(seed: seed)
             var order = Array(0..<count)
-            outer: for _ in 0..<epochs {
+            for _ in 0..<epochs {
                 if augmentation != nil { order.shuffle(using: &rng) }
                 var start = 0
                 while start < count {
                     let ids = Array(order[start..<min(count, start + batchSize)])
                     start += batchSize
-                    let images = Tensor(uninitialized: [ids.count, imageSize, imageSize, 1])
-                    var labels: [Float] = []
-                    for (b, id) in ids.enumerated() {
-                        let sample: ImageSample
-                        do { sample = try source(id) } catch {
+                    var samples: [ImageSample] = []
+                    for id in ids {
+                        do { samples.append(try source(id)) } catch {
                             _ = queue.put(.failure("image \(id): \(error)"))
-                            break outer
-                        }
-                        guard sample.width > 0, sample.height > 0, sample.pixels.count == sample.width * sample.height else {
-                            _ = queue.put(.failure("image \(id): pixel count does not match \(sample.width)×\(sample.height)"))
-                            break outer
-                        }
-                        labels += sample.labels
-                        let dst = images.ptr + b * imageSize * imageSize
-                        sample.pixels.withUnsafeBufferPointer { src in
-                            if let augmentation {
-                                augmentation.apply(src.baseAddress!, width: sample.width, height: sample.height, into: dst, size: imageSize, rng: &rng)
-                            } else {
-                                Augmentation.resize(src.baseAddress!, width: sample.width, height: sample.height, into: dst, size: imageSize)
-                            }
+                            return
                         }
                     }
-                    if !queue.put(.batch(ImageBatch(images: images, labels: labels, indices: ids))) { break outer }
+                    guard Self.deliver(samples, ids: ids, imageSize: imageSize, augmentation: augmentation, rng: &rng, to: queue) else { return }
                 }
             }
-            queue.close()
+        } finally: { queue.close() }
+    }
+
+    /// Streaming source (e.g. images arriving from the daemon's decode pipeline): `next()` is
+    /// called on the producer thread until it returns nil; one pass, in arrival order.
+    public init(
+        batchSize: Int, imageSize: Int, augmentation: Augmentation?, seed: UInt64, capacity: Int = 3,
+        next: @escaping @Sendable () throws -> ImageSample?
+    ) {
+        let queue = BatchQueue<Item>(capacity: capacity)
+        self.queue = queue
+        Self.start {
+            var rng = SeededRandom(seed: seed)
+            var index = 0
+            while true {
+                var samples: [ImageSample] = []
+                do {
+                    while samples.count < batchSize, let s = try next() { samples.append(s) }
+                } catch {
+                    _ = queue.put(.failure("image \(index + samples.count): \(error)"))
+                    return
+                }
+                if samples.isEmpty { return }
+                let ids = Array(index..<(index + samples.count))
+                index += samples.count
+                guard Self.deliver(samples, ids: ids, imageSize: imageSize, augmentation: augmentation, rng: &rng, to: queue) else { return }
+            }
+        } finally: { queue.close() }
+    }
+
+    private static func start(_ body: @escaping @Sendable () -> Void, finally: @escaping @Sendable () -> Void) {
+        let thread = Thread {
+            body()
+            finally()
         }
         thread.name = "learner.batch-producer"
         thread.start()
+    }
+
+    /// Validates, augments and enqueues one batch; false when the batch was refused or the
+    /// consumer went away (the producer then stops).
+    private static func deliver(
+        _ samples: [ImageSample], ids: [Int], imageSize: Int, augmentation: Augmentation?, rng: inout SeededRandom,
+        to queue: BatchQueue<Item>
+    ) -> Bool {
+        let images = Tensor(uninitialized: [samples.count, imageSize, imageSize, 1])
+        var labels: [Float] = []
+        for (b, sample) in samples.enumerated() {
+            guard sample.width > 0, sample.height > 0, sample.pixels.count == sample.width * sample.height else {
+                _ = queue.put(.failure("image \(ids[b]): pixel count does not match \(sample.width)×\(sample.height)"))
+                return false
+            }
+            labels += sample.labels
+            let dst = images.ptr + b * imageSize * imageSize
+            sample.pixels.withUnsafeBufferPointer { src in
+                if let augmentation {
+                    augmentation.apply(src.baseAddress!, width: sample.width, height: sample.height, into: dst, size: imageSize, rng: &rng)
+                } else {
+                    Augmentation.resize(src.baseAddress!, width: sample.width, height: sample.height, into: dst, size: imageSize)
+                }
+            }
+        }
+        return queue.put(.batch(ImageBatch(images: images, labels: labels, indices: ids)))
     }
 
     /// The next batch, or nil after the last one. Throws when the source failed.
