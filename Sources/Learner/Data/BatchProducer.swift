@@ -28,6 +28,7 @@ public final class BatchProducer: @unchecked Sendable {
     ) {
         let queue = BatchQueue<Item>(capacity: capacity)
         self.queue = queue
+        let batchSize = max(1, batchSize)
         Self.start {
             var rng = SeededRandom(seed: seed)
             var order = Array(0..<count)
@@ -58,6 +59,7 @@ public final class BatchProducer: @unchecked Sendable {
     ) {
         let queue = BatchQueue<Item>(capacity: capacity)
         self.queue = queue
+        let batchSize = max(1, batchSize)
         Self.start {
             var rng = SeededRandom(seed: seed)
             var index = 0
