@@ -12,15 +12,16 @@ public final class Conv2D: Layer {
 
     private var input: Tensor?
     private var columns = ReusableBuffer()
-    private var columnGrad = ReusableBuffer()
+    private let scratch: ConvolutionScratch
     private var output = ReusableBuffer()
     private var inputGrad = ReusableBuffer()
     private var cachedColumns: Tensor?
 
     public init(
         name: String, inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
-        bias: Bool = false, rng: inout SeededRandom
+        bias: Bool = false, scratch: ConvolutionScratch = ConvolutionScratch(), rng: inout SeededRandom
     ) {
+        self.scratch = scratch
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.kernel = kernel
@@ -83,7 +84,7 @@ public final class Conv2D: Layer {
             GEMM.sgemm(transB: true, m: rows, n: k, k: outChannels, a: dy.ptr, b: weight.value.ptr, c: dx.ptr)
             return dx
         }
-        let dcol = columnGrad.tensor([rows, k])
+        let dcol = scratch.columnGrad.tensor([rows, k])
         GEMM.sgemm(transB: true, m: rows, n: k, k: outChannels, a: dy.ptr, b: weight.value.ptr, c: dcol.ptr)
         let dx = inputGrad.tensor(x.shape, zeroed: true)
         col2im(dcol, into: dx, oh: oh, ow: ow)
@@ -144,4 +145,13 @@ public final class Conv2D: Layer {
             }
         }
     }
+}
+
+/// The im2col-gradient buffer, shared by the convolutions of one model: backward passes run one
+/// layer at a time and the buffer is free again when a layer's backward returns, so one buffer
+/// (the largest) serves them all instead of one per layer.
+public final class ConvolutionScratch: @unchecked Sendable {
+    // @unchecked: used only inside `Conv2D.backward` of the model that owns it, one layer at a time.
+    var columnGrad = ReusableBuffer()
+    public init() {}
 }

@@ -19,11 +19,11 @@ public final class ResidualBlock: Layer {
     private var sumGrad = ReusableBuffer()
     private var y: Tensor?
 
-    public init(name: String, channels: Int, groups: Int, rng: inout SeededRandom) {
+    public init(name: String, channels: Int, groups: Int, scratch: ConvolutionScratch = ConvolutionScratch(), rng: inout SeededRandom) {
         body = Sequential([
-            Conv2D(name: "\(name).conv1", inChannels: channels, outChannels: channels, kernel: 3, padding: 1, rng: &rng),
+            Conv2D(name: "\(name).conv1", inChannels: channels, outChannels: channels, kernel: 3, padding: 1, scratch: scratch, rng: &rng),
             GroupNorm(name: "\(name).norm1", channels: channels, groups: groups, relu: true),
-            Conv2D(name: "\(name).conv2", inChannels: channels, outChannels: channels, kernel: 3, padding: 1, rng: &rng),
+            Conv2D(name: "\(name).conv2", inChannels: channels, outChannels: channels, kernel: 3, padding: 1, scratch: scratch, rng: &rng),
             GroupNorm(name: "\(name).norm2", channels: channels, groups: groups),
         ])
     }

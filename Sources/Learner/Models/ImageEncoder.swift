@@ -28,6 +28,7 @@ public final class ImageEncoder {
     public init(_ configuration: Configuration, rng: inout SeededRandom) {
         self.configuration = configuration
         let w = configuration.widths
+        let scratch = ConvolutionScratch()
         func groups(_ c: Int) -> Int {
             var a = max(1, configuration.groups), b = c
             while b != 0 { (a, b) = (b, a % b) }
@@ -39,11 +40,11 @@ public final class ImageEncoder {
         for (i, c) in w.enumerated() {
             if i > 0 {
                 layers += [
-                    Conv2D(name: "image.down\(i)", inChannels: w[i - 1], outChannels: c, kernel: 3, stride: 2, padding: 1, rng: &rng),
+                    Conv2D(name: "image.down\(i)", inChannels: w[i - 1], outChannels: c, kernel: 3, stride: 2, padding: 1, scratch: scratch, rng: &rng),
                     GroupNorm(name: "image.down\(i)_norm", channels: c, groups: groups(c), relu: true),
                 ]
             }
-            layers.append(ResidualBlock(name: "image.block\(i)", channels: c, groups: groups(c), rng: &rng))
+            layers.append(ResidualBlock(name: "image.block\(i)", channels: c, groups: groups(c), scratch: scratch, rng: &rng))
         }
         trunk = Sequential(layers)
         projection = Conv2D(
