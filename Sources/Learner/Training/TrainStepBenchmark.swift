@@ -69,28 +69,29 @@ public enum TrainStepBenchmark {
         let inStepGEMMSeconds = FlopCounter.recordedGEMMSeconds
         let shapes = FlopCounter.stopRecording()
 
-        // Steps and the 1024² reference alternate, so load from other processes hits both alike;
-        // the medians are reported.
+        // Steps, the 1024² reference and the model's own shapes alternate, so load from other
+        // processes hits all three alike; the medians over rounds are reported.
         let square = GEMMShape(transA: false, transB: false, m: 1024, n: 1024, k: 1024)
-        var stepTimes: [Double] = [], peaks: [Double] = []
+        let ordered = shapes.sorted { $0.key.flops * $0.value > $1.key.flops * $1.value }
+        var stepTimes: [Double] = [], peaks: [Double] = [], modelRates: [Double] = []
         for _ in 0..<steps {
             let start = DispatchTime.now().uptimeNanoseconds
             step()
             stepTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             peaks.append(SGEMMRate.gflops(square, minSeconds: 0.1))
+            // The model's GEMMs in isolation: time = Σ calls · flops / rate(shape).
+            var seconds = 0.0, flops = 0.0
+            for (shape, calls) in ordered {
+                let rate = SGEMMRate.gflops(shape, minSeconds: 0.02)
+                seconds += Double(calls * shape.flops) / (rate * 1e9)
+                flops += Double(calls * shape.flops)
+            }
+            modelRates.append(flops / seconds / 1e9)
         }
         func median(_ v: [Double]) -> Double { let s = v.sorted(); return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2 }
         let stepSeconds = median(stepTimes)
         let peak = median(peaks)
-
-        // The model's GEMMs in isolation: time = Σ calls · flops / rate(shape).
-        var gemmSeconds = 0.0, gemmFlops = 0.0
-        for (shape, calls) in shapes.sorted(by: { $0.key.flops > $1.key.flops }) {
-            let rate = SGEMMRate.gflops(shape, minSeconds: 0.15)
-            gemmSeconds += Double(calls * shape.flops) / (rate * 1e9)
-            gemmFlops += Double(calls * shape.flops)
-        }
-        let modelRate = gemmFlops / gemmSeconds / 1e9
+        let modelRate = median(modelRates)
         let achieved = Double(flopsPerStep) / stepSeconds / 1e9
         var load = [Double](repeating: 0, count: 3)
         let loadAverage = getloadavg(&load, 3) > 0 ? load[0] : nil
@@ -99,7 +100,7 @@ public enum TrainStepBenchmark {
             efficiency: achieved / peak, sgemmModelShapesGflops: modelRate, efficiencyVsModelShapes: achieved / modelRate,
             gemmFraction: inStepGEMMSeconds / recordedStep, inStepGEMMGflops: Double(flopsPerStep) / inStepGEMMSeconds / 1e9, imageSize: s, batch: batch, widths: configuration.widths,
             projectionDimension: d, threads: threads, steps: steps,
-            gemmShapes: shapes.sorted(by: { $0.key.flops * $0.value > $1.key.flops * $1.value }).map { "\($0.key) x\($0.value)" },
+            gemmShapes: ordered.map { "\($0.key) x\($0.value)" },
             loadAverage: loadAverage)
     }
 }
