@@ -12,7 +12,7 @@ DEBUG_BIN     = $(CURDIR)/.build/debug
 export INGESTD_PYTHON      = $(VENV)/bin/python3
 export INGESTD_SHARED_DATA = $(SHARED_DATA)
 
-.PHONY: setup setup-system setup-venv setup-bench setup-llm build release test test-llm demo bench clean bench-ann bench-store
+.PHONY: setup setup-system setup-venv setup-bench setup-llm build release test test-llm demo bench clean bench-ann bench-store bench-learner
 
 setup: setup-system setup-venv
 
@@ -62,6 +62,13 @@ bench-ann: setup-bench
 bench-store: setup-system
 	$(SWIFT) build -c release --product ingestctl
 	$(RELEASE_BIN)/ingestctl bench store --json
+# Learner only: train-step efficiency (64 and 128 px) and the supervised sanity runs.
+bench-learner: setup-system
+	$(SWIFT) build -c release --product ingestctl
+	$(RELEASE_BIN)/ingestctl bench train-step --image-size 64 --batch 32 --json
+	$(RELEASE_BIN)/ingestctl bench train-step --image-size 128 --batch 8 --json
+	$(RELEASE_BIN)/ingestctl learner train-supervised --npz $(SHARED_DATA)/images/pneumoniamnist_28px_trainsubset.npz --epochs 6 --json
+	$(RELEASE_BIN)/ingestctl learner train-supervised --folder $(SHARED_DATA)/images/NIH1000_64px --epochs 8 --json
 
 clean:
 	rm -rf .build

@@ -18,3 +18,9 @@ echo "== bench store" >&2
 
 echo "== bench ann (100k x 128; peers in the same run)" >&2
 "$here/bench-ann.sh" "$bin" "${INGESTD_PYTHON:-$cache/venv/bin/python3}" "$cache/ann-100k-128" 1
+
+echo "== bench train-step (vs sgemm at 1024² in the same run) and supervised sanity runs (Learner)" >&2
+"$bin/ingestctl" bench train-step --image-size 64 --batch 32 --json
+"$bin/ingestctl" bench train-step --image-size 128 --batch 8 --json
+"$bin/ingestctl" learner train-supervised --npz "$data/images/pneumoniamnist_28px_trainsubset.npz" --epochs 6 --json
+"$bin/ingestctl" learner train-supervised --folder "$data/images/NIH1000_64px" --epochs 8 --json

@@ -2,5 +2,9 @@ import Learner
 import Testing
 
 struct LearnerLinkTests {
-    @Test func openBLASComputesADotProduct() { #expect(LearnerModule.dot([1, 2, 3], [4, 5, 6]) == 32) }
+    @Test func tensorHoldsValuesInShape() {
+        let t = Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, 6])
+        #expect(t?.values == [1, 2, 3, 4, 5, 6])
+        #expect(Tensor(shape: [2, 2], values: [1]) == nil)
+    }
 }
