@@ -36,20 +36,8 @@ first=$(ls "$work/feed/dicom"/*.dcm | head -n 1)
 echo "contact sheet with lesion boxes: $work/sheet.png (removed at exit; see docs/phantom-contact-sheet.png)"
 
 section "3. Evidence from the feed's HL7 ORU^R01 reports (rule extractor; spans quote the report)"
-"$bin/ingestctl" evidence extract --format hl7 "$work/feed/reports"/*.hl7 --jsonl | head -n 6 | "$py" -c '
-import json, sys
-for line in sys.stdin:
-    r = json.loads(line)
-    text = r.get("text", "")
-    items = [i for i in r["items"] if i["presence"] != "absent"]
-    absent = sorted({i["finding"] for i in r["items"] if i["presence"] == "absent"})
-    print(f"{r.get(\"accession\", r[\"id\"])}  ({r[\"extractor\"]})")
-    for i in items:
-        loc = ",".join(i["locations"]); sev = i["severity"] or ""
-        quote = text[i["span"][0]:i["span"][1]]
-        print(f"   {i[\"presence\"]:9} {i[\"finding\"]:18} {loc:20} {sev:8} \"{quote}\"")
-    if absent: print("   absent:   " + ", ".join(absent))
-'
+"$bin/ingestctl" evidence extract --format hl7 "$work/feed/reports"/*.hl7 --jsonl \
+    | "$py" "$(dirname "$0")/demo_evidence.py" 6
 
 section "4. Rule extractor on the Open-i test split (770 reports, NegBio gold standard)"
 openi="$data/reports/openi"
