@@ -62,6 +62,7 @@ bench-ann: setup-bench
 bench-store: setup-system
 	$(SWIFT) build -c release --product ingestctl
 	$(RELEASE_BIN)/ingestctl bench store --json
+
 # Learner only: train-step efficiency (64 and 128 px) and the supervised sanity runs.
 bench-learner: setup-system
 	$(SWIFT) build -c release --product ingestctl
