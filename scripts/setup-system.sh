@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages ingestd builds and tests against, only when one is missing.
 set -euo pipefail
-packages=(libdcmtk-dev dcmtk librocksdb-dev libopenblas-dev zlib1g-dev pkg-config python3-venv)
+packages=(libdcmtk-dev dcmtk librocksdb-dev libopenblas-dev zlib1g-dev pkg-config python3-venv curl)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
