@@ -143,7 +143,6 @@ public struct DICOMWriteError: Error, Sendable, CustomStringConvertible {
         case invalidRequest = "invalid_request"
         case encodingFailed = "encoding_failed"
         case io = "io"
-        case notImplemented = "not_implemented"
     }
 
     public var code: Code

@@ -129,7 +129,7 @@ public struct UnixSocketHTTPClient: Sendable {
         guard haystack.count >= needle.count else { return nil }
         var i = from
         while i + needle.count <= haystack.count {
-            if haystack[i] == needle[0] && Array(haystack[i..<(i + needle.count)]) == needle { return i }
+            if haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
             i += 1
         }
         return nil
