@@ -163,15 +163,9 @@ public final class IngestPipeline: Service, Sendable {
         }
         var queued = 0
         for file in files {
-            guard let kind = IntakeEntry.Kind(rawValue: file.kind),
-                let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)
-            else { continue }
-            let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
-            let mtime = ((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0) * 1e9
-            guard let digest = try? ContentDigest.file(atPath: file.path).digest else { continue }
-            let entry = IntakeEntry(
-                kind: kind, path: file.path, size: size, modifiedNanoseconds: Int64(mtime.rounded()), contentDigest: digest,
-                receivedAt: Date().timeIntervalSince1970)
+            guard let kind = IntakeEntry.Kind(rawValue: file.kind), let entry = try? IntakeEntry.observe(path: file.path, kind: kind) else {
+                continue
+            }
             if try await offer(entry) { queued += 1 }
         }
         return queued

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One stable file recorded in the durable intake queue before any processing: what it is,
 /// where, and which content (size, mtime, SHA-256) was seen, so a crash at any later point
@@ -26,6 +26,16 @@ public struct IntakeEntry: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case kind, path, size, modifiedNanoseconds = "mtime_ns", contentDigest = "digest", receivedAt = "received_at"
+    }
+
+    /// Reads the file as the watcher does: its size, mtime and SHA-256 now.
+    public static func observe(path: String, kind: Kind) throws -> IntakeEntry {
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+        let mtime = ((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0) * 1e9
+        return IntakeEntry(
+            kind: kind, path: path, size: size, modifiedNanoseconds: Int64(mtime.rounded()),
+            contentDigest: try ContentDigest.file(atPath: path).digest, receivedAt: Date().timeIntervalSince1970)
     }
 
     /// The quarantine id of this input: `<kind>:<digest>` (no slashes, so it fits a URL path).
