@@ -85,7 +85,7 @@ struct APIFixture: Sendable {
     let socketPath: String
     let store: IndexStore
     let pipeline: FixedPipeline
-    let model: AxisModel
+    let model: any EvidenceModel
     static let dicomDirectory = TestEnvironment.sharedData.appendingPathComponent("dicom")
     static let dicomFile = dicomDirectory.appendingPathComponent("nih_cxr14_google_DX_nofinding.dcm").path
 
@@ -120,15 +120,15 @@ struct APIFixture: Sendable {
 
     /// Runs `body` against a fresh server; `configure` adjusts the configuration first.
     static func run(
-        configure: (inout IngestdConfiguration) -> Void = { _ in }, _ body: @Sendable (APIFixture) async throws -> Void
+        model: any EvidenceModel = AxisModel(), configure: (inout IngestdConfiguration) -> Void = { _ in },
+        _ body: @Sendable (APIFixture) async throws -> Void
     ) async throws {
         IngestdMetrics.bootstrap()
         let dir = try TestEnvironment.makeTemporaryDirectory("ingestd-api")
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = try IndexStore.open(at: dir.appendingPathComponent("index"))
         defer { store.close() }
-        let model = AxisModel()
-        try await populate(store, model: model)
+        try await populate(store, version: model.version)
         var configuration = IngestdConfiguration(
             dataDirectory: dir.path, watch: .init(dicomDirectories: [dicomDirectory.path]),
             socket: .init(path: dir.appendingPathComponent("api.sock").path))
@@ -162,9 +162,9 @@ struct APIFixture: Sendable {
     /// Three images and three reports with known vectors and evidence:
     /// img-a ≈ heart (S1, DX, paired), img-b between heart and effusion (S2, CR, left effusion,
     /// paired), img-c ≈ effusion (S3, DX, unpaired).
-    static func populate(_ store: IndexStore, model: AxisModel) async throws {
-        let images = VectorSpace(modelVersion: model.version, kind: .imageGlobal)
-        let reports = VectorSpace(modelVersion: model.version, kind: .report)
+    static func populate(_ store: IndexStore, version: String) async throws {
+        let images = VectorSpace(modelVersion: version, kind: .imageGlobal)
+        let reports = VectorSpace(modelVersion: version, kind: .report)
         let rows: [(uid: String, study: String, modality: String, date: Int, vector: [Float], facts: [EvidenceFact], paired: Bool, source: String?)] = [
             ("img-a", "S1", "DX", 20240105, [1, 0, 0, 0], [EvidenceFact(finding: "cardiomegaly", presence: .present)], true, dicomFile),
             ("img-b", "S2", "CR", 20240210, [0.8, 0.6, 0, 0], [EvidenceFact(finding: "pleural_effusion", presence: .present, locations: ["left"])], true, nil),

@@ -1,7 +1,7 @@
 import DataFormats
 import Foundation
-public import Hummingbird
-public import Logging
+import Hummingbird
+import Logging
 import NIOCore
 import HummingbirdCore
 public import ServiceLifecycle
@@ -12,8 +12,7 @@ public import ServiceLifecycle
 /// The transport gates every connection (socket mode and group, then the peer's credentials);
 /// handlers map every failure to an ``APIError`` and run heavy work off the event loops.
 public struct APIServer: Service {
-    /// Nil only for the transitional status-only server (``init(configuration:logger:onReady:)``).
-    let context: IngestdContext?
+    let context: IngestdContext
     let configuration: IngestdConfiguration
     let logger: Logger
     let started: ContinuousClock.Instant
@@ -27,17 +26,6 @@ public struct APIServer: Service {
         self.context = context
         self.configuration = context.configuration
         self.logger = context.logger
-        self.started = .now
-        self.onReady = onReady
-    }
-
-    /// A server answering only `GET /v1/status` and `GET /metrics`, for a daemon that has not
-    /// opened its store and model yet.
-    @available(*, deprecated, message: "use init(context:onReady:)")
-    public init(configuration: IngestdConfiguration, logger: Logger, onReady: @escaping @Sendable () async -> Void = {}) {
-        self.context = nil
-        self.configuration = configuration
-        self.logger = logger
         self.started = .now
         self.onReady = onReady
     }
@@ -84,16 +72,7 @@ public struct APIServer: Service {
         router.add(middleware: APIErrorMiddleware(logger: logger))
         let started = self.started
         let socketPath = configuration.socketPath
-        guard let context else {
-            router.get("/v1/status") { _, _ -> Response in
-                try Self.json(
-                    StatusResponse(
-                        version: IngestdVersion.string, state: "running", pid: getpid(),
-                        uptimeSeconds: Double((ContinuousClock.now - started).components.seconds), socketPath: socketPath))
-            }
-            router.get("/metrics") { _, _ -> Response in Self.metricsResponse() }
-            return router
-        }
+        let context = self.context
         let engine = QueryEngine(context: context)
         let reindex = self.reindex
         let maxBody = max(1, configuration.limits.maxRequestBytes)

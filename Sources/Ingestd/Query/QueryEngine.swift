@@ -153,8 +153,9 @@ struct QueryEngine: Sendable {
 
     // MARK: Display images
 
-    /// The model input of an indexed instance: the pipeline's stored display image when it has
-    /// one at this size, else a decode of the instance's source file.
+    /// The model input of an indexed instance: what the pipeline hands out, else the stored
+    /// thumbnail when it has this size, else a decode of the source file, else the thumbnail
+    /// resampled.
     func displayImage(for uid: String, size: Int) async throws(APIError) -> [Float] {
         if let stored = await context.pipeline.displayImage(sopInstanceUID: uid, size: size), stored.count == size * size {
             return stored
@@ -162,10 +163,14 @@ struct QueryEngine: Sendable {
         guard let record = try indexCall({ () throws(IndexError) in try store.instance(uid) }) else {
             throw APIError.notFound("no instance \(uid)")
         }
-        guard let path = record.sourcePath, FileManager.default.fileExists(atPath: path) else {
-            throw APIError.unavailable("instance \(uid) has no stored image and its source file is gone")
+        let thumbnail = try indexCall { () throws(IndexError) in try store.thumbnail(sopInstanceUID: uid) }
+        if let thumbnail, thumbnail.size == size { return thumbnail.floatPixels }
+        if let path = record.sourcePath, FileManager.default.fileExists(atPath: path) {
+            return try await decode(path: path, name: uid, size: size)
         }
-        return try await decode(path: path, name: uid, size: size)
+        // The source is gone (archived elsewhere or deleted): the stored thumbnail, resampled.
+        if let thumbnail { return DisplayResampler.square(thumbnail.floatPixels, from: thumbnail.size, to: size) }
+        throw APIError.unavailable("instance \(uid) has no stored image and its source file is gone")
     }
 
     /// The model input of a DICOM file under an allowed root.
@@ -233,9 +238,10 @@ struct QueryEngine: Sendable {
         }
     }
 
-    /// The report's evidence: what the pipeline stored, else the rule extractor's reading.
+    /// The report's evidence: what the pipeline stored at ingest, else the rule extractor's reading.
     func evidenceItems(_ record: ReportRecord) async -> [EvidenceItem] {
         if let items = await context.pipeline.evidenceItems(reportKey: record.key) { return items }
+        if let bytes = try? store.extraction(reportKey: record.key), let stored = ReportExtraction.decode(bytes) { return stored.items }
         guard let extractor, let report = try? TextReportParser.parse(record.text, id: record.key) else { return [] }
         return extractor.items(for: report)
     }

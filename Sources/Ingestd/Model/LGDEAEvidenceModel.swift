@@ -1,0 +1,92 @@
+public import Evidence
+import Foundation
+public import Learner
+import Synchronization
+
+/// The daemon's evidence model: `Learner.LGDEAModel` behind the ``EvidenceModel`` contract.
+///
+/// The Learner model caches activations in its layers, so every call takes one lock (the pipeline
+/// batches images, so the lock is held for a batch, not per image). Phrases resolve to a finding
+/// through the vocabulary first (the rule extractor on the phrase, then synonyms), then through
+/// the model (a spelled id, else the nearest prototype); an unresolved phrase grounds with its
+/// own attention map.
+public final class LGDEAEvidenceModel: EvidenceModel {
+    public let version: String
+    public let imageSize: Int
+    public let dimension: Int
+    public let findings: [String]
+    public let gridSize: Int
+    /// Guards the Learner model, which is not thread-safe.
+    private let model: Mutex<LGDEAModel>
+    private let extractor: RuleExtractor?
+    /// Vocabulary synonyms (lower-cased) to finding ids, longest first.
+    private let synonyms: [(phrase: String, finding: String)]
+
+    /// - Parameter version: the id vectors are stored under; it must change whenever the weights do.
+    public init(_ model: sending LGDEAModel, version: String, vocabulary: Vocabulary?) {
+        self.version = version
+        imageSize = model.imageSize
+        dimension = model.dimension
+        findings = model.findings
+        gridSize = model.gridSize
+        let known = Set(model.findings)
+        extractor = vocabulary.map { RuleExtractor(vocabulary: $0) }
+        synonyms = (vocabulary?.findings ?? []).filter { known.contains($0.id) }
+            .flatMap { f in ([f.id.replacingOccurrences(of: "_", with: " ")] + f.synonyms).map { ($0.lowercased(), f.id) } }
+            .sorted { $0.0.count > $1.0.count }
+        self.model = Mutex(model)
+    }
+
+    public func embedImages(_ images: [[Float]]) -> [[Float]] {
+        guard !images.isEmpty else { return [] }
+        let flat = images.flatMap { $0 }
+        return model.withLock { $0.embedImages(flat, count: images.count) }
+    }
+
+    public func embedReports(_ reports: [[Evidence.EvidenceItem]]) -> [[Float]] {
+        let converted = reports.map { $0.map(Self.learnerItem) }
+        return model.withLock { $0.embedReports(converted) }
+    }
+
+    public func embedText(_ phrase: String) -> [Float] {
+        model.withLock { $0.embedText(phrase) }
+    }
+
+    public func evidenceScores(_ images: [[Float]]) -> [[Float]] {
+        guard !images.isEmpty else { return [] }
+        let flat = images.flatMap { $0 }
+        return model.withLock { $0.evidenceScores(flat, count: images.count) }
+    }
+
+    public func groundingMap(image: [Float], phrase: String) -> GroundingMap {
+        let finding = vocabularyFinding(phrase) ?? model.withLock { $0.resolveFinding(phrase) }
+        let map: [Float]
+        if let finding, let k = findings.firstIndex(of: finding) {
+            map = model.withLock { $0.attentionMaps(image, count: 1) }.first.map { $0[k] } ?? []
+        } else {
+            map = model.withLock { $0.phraseMaps(image, count: 1, phrase: phrase) }.first ?? []
+        }
+        return GroundingMap(gridSize: gridSize, attention: map, finding: finding)
+    }
+
+    /// The finding the vocabulary reads in a phrase: the rule extractor's first asserted or
+    /// hedged item the model knows, else the longest synonym the phrase contains.
+    public func vocabularyFinding(_ phrase: String) -> String? {
+        if let extractor, let report = try? TextReportParser.parse(phrase, id: "phrase"),
+           let item = extractor.items(for: report).first(where: { $0.presence != .absent && findings.contains($0.finding) }) {
+            return item.finding
+        }
+        let lowered = " " + phrase.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).joined(separator: " ") + " "
+        return synonyms.first { lowered.contains(" " + $0.phrase + " ") }?.finding
+    }
+
+    /// An Evidence item as the Learner's report encoder takes it. The span's words are not
+    /// available here (the contract passes items without their report), so the phrase is
+    /// rebuilt from the item's own fields: "moderate left lower pleural effusion".
+    static func learnerItem(_ item: Evidence.EvidenceItem) -> Learner.EvidenceItem {
+        let words = [item.severity?.rawValue].compactMap { $0 } + item.locations + [item.finding.replacingOccurrences(of: "_", with: " ")]
+        return Learner.EvidenceItem(
+            finding: item.finding, locations: item.locations, severity: item.severity?.rawValue, presence: item.presence.rawValue,
+            text: words.joined(separator: " "))
+    }
+}
