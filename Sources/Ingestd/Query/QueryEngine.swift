@@ -86,8 +86,11 @@ struct QueryEngine: Sendable {
     private func describe(_ hit: SearchHit, kind: VectorKind) throws(APIError) -> SearchResult {
         let facts = try indexCall { () throws(IndexError) in try store.evidence(itemID: hit.id)?.facts } ?? []
         if kind == .report {
-            let report = try indexCall { () throws(IndexError) in try store.report(key: hit.id) }
-            return SearchResult(id: hit.id, kind: "report", score: Double(hit.score), studyInstanceUID: report?.studyInstanceUID, findings: facts)
+            let study = try indexCall { () throws(IndexError) -> String? in
+                if let own = try store.report(key: hit.id)?.studyInstanceUID { return own }
+                return try store.pairingLookup(.studyByReport(hit.id))
+            }
+            return SearchResult(id: hit.id, kind: "report", score: Double(hit.score), studyInstanceUID: study, findings: facts)
         }
         let instance = try indexCall { () throws(IndexError) in try store.instance(hit.id) }
         return SearchResult(id: hit.id, kind: "image", score: Double(hit.score), studyInstanceUID: instance?.studyInstanceUID, findings: facts)
@@ -220,13 +223,13 @@ struct QueryEngine: Sendable {
         return ReportResponse(record: record, pair: pair, evidence: await evidenceItems(record))
     }
 
-    /// The study a report is paired with: through its own StudyInstanceUID when it names one,
-    /// else by scanning the pairs (kept by study).
+    /// The study a report is paired with: through its own StudyInstanceUID or the pipeline's
+    /// report → study lookup, else by scanning the pairs (kept by study).
     func pairOf(report: ReportRecord) throws(APIError) -> PairRecord? {
         let store = self.store
         return try indexCall { () throws(IndexError) -> PairRecord? in
-            if let study = report.studyInstanceUID, let pair = try store.pair(studyInstanceUID: study), pair.reportKey == report.key {
-                return pair
+            for study in [report.studyInstanceUID, try store.pairingLookup(.studyByReport(report.key))].compactMap({ $0 }) {
+                if let pair = try store.pair(studyInstanceUID: study), pair.reportKey == report.key { return pair }
             }
             var after: String? = nil
             while true {
