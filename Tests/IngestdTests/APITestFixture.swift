@@ -83,6 +83,7 @@ final class FixedPipeline: PipelineStatusSource {
 /// An `APIServer` on a temporary socket over a store populated directly (no pipeline).
 struct APIFixture: Sendable {
     let socketPath: String
+    let dataDirectory: String
     let store: IndexStore
     let pipeline: FixedPipeline
     let model: any EvidenceModel
@@ -121,7 +122,7 @@ struct APIFixture: Sendable {
     /// Runs `body` against a fresh server; `configure` adjusts the configuration first.
     static func run(
         model: any EvidenceModel = AxisModel(), configure: (inout IngestdConfiguration) -> Void = { _ in },
-        _ body: @Sendable (APIFixture) async throws -> Void
+        decodeWorkers: [String: String]? = nil, _ body: @Sendable (APIFixture) async throws -> Void
     ) async throws {
         IngestdMetrics.bootstrap()
         let dir = try TestEnvironment.makeTemporaryDirectory("ingestd-api")
@@ -140,11 +141,16 @@ struct APIFixture: Sendable {
         let pipeline = FixedPipeline(counts: counts)
         var logger = Logger(label: "ingestd.test.api")
         logger.logLevel = .warning
-        let context = IngestdContext(configuration: configuration, store: store, models: ModelHost(model), pipeline: pipeline, logger: logger)
+        // With `decodeWorkers` (their environment), files are decoded by real worker processes.
+        let decoder = decodeWorkers.map { environment in
+            DecodeWorkerPool(settings: .init(executable: TestEnvironment.executable("ingestd"), workers: 1, environment: environment), logger: logger)
+        }
+        let context = IngestdContext(
+            configuration: configuration, store: store, models: ModelHost(model), pipeline: pipeline, logger: logger, decoder: decoder)
         let (ready, readyContinuation) = AsyncStream<Void>.makeStream()
         let server = APIServer(context: context) { readyContinuation.yield() }
         let group = ServiceGroup(services: [server], logger: logger)
-        let fixture = APIFixture(socketPath: configuration.socketPath, store: store, pipeline: pipeline, model: model)
+        let fixture = APIFixture(socketPath: configuration.socketPath, dataDirectory: dir.path, store: store, pipeline: pipeline, model: model)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             for await _ in ready { break }
@@ -157,6 +163,7 @@ struct APIFixture: Sendable {
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
+        await decoder?.shutdown()
     }
 
     /// Three images and three reports with known vectors and evidence:

@@ -183,7 +183,21 @@ struct QueryEngine: Sendable {
     }
 
     private func decode(path: String, name: String, size: Int) async throws(APIError) -> [Float] {
-        let limits = DICOMLimits(maxBytes: UInt64(max(0, context.configuration.limits.maxDICOMBytes)), maxPixels: context.configuration.limits.maxPixels)
+        let maxBytes = UInt64(max(0, context.configuration.limits.maxDICOMBytes))
+        let maxPixels = context.configuration.limits.maxPixels
+        if let decoder = context.decoder {
+            switch await decoder.decode(DecodeRequest(path: path, displaySize: size, maxBytes: maxBytes, maxPixels: maxPixels)) {
+            case .success(let decoded) where decoded.pixels.count == size * size:
+                return decoded.pixels
+            case .success:
+                throw APIError.internal("the decode worker returned an image of the wrong size for \(name)")
+            case .failure(let failure) where failure.code == DecodeFailure.workerUnavailable:
+                throw APIError.unavailable("no decode worker is available")
+            case .failure(let failure):
+                throw APIError.badRequest("\(name) is not a decodable DICOM image (\(failure.code))")
+            }
+        }
+        let limits = DICOMLimits(maxBytes: maxBytes, maxPixels: maxPixels)
         return try await Offload.run { () throws(APIError) -> [Float] in
             do {
                 return try DICOMFile(path: path, limits: limits).displayImage(size: size).pixels

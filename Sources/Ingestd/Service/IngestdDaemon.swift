@@ -61,7 +61,7 @@ public struct IngestdDaemon: Sendable {
         services.append(pipeline)
         services.append(VectorCheckpointService(store: store, logger: logger))
         services.append(FileWatchService(watch: configuration.watch, pipeline: pipeline, logger: logger))
-        let context = IngestdContext(configuration: configuration, store: store, models: models, pipeline: pipeline, logger: logger)
+        let context = IngestdContext(configuration: configuration, store: store, models: models, pipeline: pipeline, logger: logger, decoder: decoder)
         services.append(
             APIServer(context: context) {
                 notifier.ready(status: "serving")
