@@ -2,6 +2,8 @@
 public struct ArmMetrics: Sendable, Equatable, Codable {
     public var arm: String
     public var zeroShotAUC: Double?
+    /// Abnormal (any evaluated finding present) vs normal, scored by the largest finding score.
+    public var normalAbnormalAUC: Double?
     public var i2rP5: Double
     public var i2rP10: Double
     public var r2iP5: Double
@@ -19,6 +21,7 @@ public struct ArmMetrics: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case arm
         case zeroShotAUC = "zero_shot_auc"
+        case normalAbnormalAUC = "normal_abnormal_auc"
         case i2rP5 = "i2r_p5", i2rP10 = "i2r_p10", r2iP5 = "r2i_p5", r2iP10 = "r2i_p10"
         case pointing
         case meanIoU = "mean_iou"
@@ -34,6 +37,7 @@ public struct ArmMetrics: Sendable, Equatable, Codable {
         try c.encode(arm, forKey: .arm)
         // Always present (null when undefined), so every row has the same shape.
         try c.encode(zeroShotAUC, forKey: .zeroShotAUC)
+        try c.encode(normalAbnormalAUC, forKey: .normalAbnormalAUC)
         try c.encode(i2rP5, forKey: .i2rP5)
         try c.encode(i2rP10, forKey: .i2rP10)
         try c.encode(r2iP5, forKey: .r2iP5)

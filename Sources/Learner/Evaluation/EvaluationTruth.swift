@@ -80,10 +80,17 @@ public enum ArmEvaluator {
             iou = g.meanIoU
             cases = g.cases
         }
+        var abnormalScore: [Float] = [], abnormal: [Float] = []
+        if k > 0, o.findingScores.count == n * k {
+            for i in 0..<n {
+                abnormalScore.append(o.findingScores[(i * k)..<(i * k + k)].max() ?? 0)
+                abnormal.append(t.imageLabels[(i * k)..<(i * k + k)].contains { $0 > 0.5 } ? 1 : 0)
+            }
+        }
         var per: [String: Double] = [:]
         for (j, a) in auc.perFinding.enumerated() { if let a { per[t.findings[j]] = a } }
         return ArmMetrics(
-            arm: arm, zeroShotAUC: auc.macro, i2rP5: pi[0], i2rP10: pi[1], r2iP5: pr[0], r2iP10: pr[1],
+            arm: arm, zeroShotAUC: auc.macro, normalAbnormalAUC: ROC.auc(scores: abnormalScore, labels: abnormal), i2rP5: pi[0], i2rP10: pi[1], r2iP5: pr[0], r2iP10: pr[1],
             pointing: pointing, meanIoU: iou, confounderShare: share, wallSeconds: wallSeconds,
             skippedFindings: auc.skipped.map { t.findings[$0] }, perFindingAUC: per, groundingCases: cases)
     }
