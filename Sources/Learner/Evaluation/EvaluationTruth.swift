@@ -76,9 +76,11 @@ public enum ArmEvaluator {
                 }
             }
             let g = GroundingMetrics.evaluate(list, grid: o.grid, imageSize: t.imageSize)
-            pointing = g.pointing
-            iou = g.meanIoU
-            cases = g.cases
+            if g.cases > 0 {
+                pointing = g.pointing
+                iou = g.meanIoU
+                cases = g.cases
+            }
         }
         var abnormalScore: [Float] = [], abnormal: [Float] = []
         if k > 0, o.findingScores.count == n * k {
