@@ -122,14 +122,14 @@ struct APIFixture: Sendable {
     /// Runs `body` against a fresh server; `configure` adjusts the configuration first.
     static func run(
         model: any EvidenceModel = AxisModel(), configure: (inout IngestdConfiguration) -> Void = { _ in },
-        decodeWorkers: [String: String]? = nil, _ body: @Sendable (APIFixture) async throws -> Void
+        decodeWorkers: [String: String]? = nil, thumbnails: Bool = false, _ body: @Sendable (APIFixture) async throws -> Void
     ) async throws {
         IngestdMetrics.bootstrap()
         let dir = try TestEnvironment.makeTemporaryDirectory("ingestd-api")
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = try IndexStore.open(at: dir.appendingPathComponent("index"))
         defer { store.close() }
-        try await populate(store, version: model.version)
+        try await populate(store, version: model.version, withThumbnails: thumbnails)
         var configuration = IngestdConfiguration(
             dataDirectory: dir.path, watch: .init(dicomDirectories: [dicomDirectory.path]),
             socket: .init(path: dir.appendingPathComponent("api.sock").path))
@@ -169,7 +169,7 @@ struct APIFixture: Sendable {
     /// Three images and three reports with known vectors and evidence:
     /// img-a ≈ heart (S1, DX, paired), img-b between heart and effusion (S2, CR, left effusion,
     /// paired), img-c ≈ effusion (S3, DX, unpaired).
-    static func populate(_ store: IndexStore, version: String) async throws {
+    static func populate(_ store: IndexStore, version: String, withThumbnails: Bool = false) async throws {
         let images = VectorSpace(modelVersion: version, kind: .imageGlobal)
         let reports = VectorSpace(modelVersion: version, kind: .report)
         let rows: [(uid: String, study: String, modality: String, date: Int, vector: [Float], facts: [EvidenceFact], paired: Bool, source: String?)] = [
@@ -184,6 +184,17 @@ struct APIFixture: Sendable {
                     studyDate: r.date, contentDigest: "digest-" + r.uid, sourcePath: r.source, receivedAt: 1_700_000_000))
             try await store.putVector(r.vector, id: r.uid, space: images)
             try await store.putEvidence(ItemEvidence(itemID: r.uid, facts: r.facts, modality: r.modality, studyDate: r.date, paired: r.paired))
+            if withThumbnails {
+                // A bright disc whose place depends on the image, as the pipeline would store it.
+                let shift = Float(r.date % 7)
+                let pixels = (0..<(32 * 32)).map { i -> Float in
+                    let (x, y) = (Float(i % 32), Float(i / 32))
+                    return (x - 10 - shift) * (x - 10 - shift) + (y - 16) * (y - 16) < 36 ? 0.9 : 0.2
+                }
+                let thumbnail = Thumbnail(size: 32, displayPixels: pixels)
+                let uid = r.uid
+                _ = try await store.write { (tx) throws(IndexError) in tx.putThumbnail(thumbnail, sopInstanceUID: uid) }
+            }
         }
         let reportRows: [(ReportRecord, [Float], [EvidenceFact])] = [
             (ReportRecord(accessionNumber: "A1", studyInstanceUID: "S1", textDigest: "d1", text: "FINDINGS: Moderate cardiomegaly.", receivedAt: 1),

@@ -81,4 +81,27 @@ struct LGDEAEvidenceModelTests {
             #expect(classify.scores.map(\.probability) == classify.scores.map(\.probability).sorted(by: >))
         }
     }
+
+    @Test(.timeLimit(.minutes(2)))
+    func aTrainingRoundPublishesANewModelOnceReembedded() async throws {
+        try await APIFixture.run(model: Self.model, thumbnails: true) { api in
+            let trained = try await api.send("POST", "/v1/train", json: ["steps": 3, "batch_size": 4])
+            #expect(trained.status == 200, "\(trained.text)")
+            let version = try #require(trained.json["model_version"] as? String)
+            #expect(version != Self.model.version)
+            #expect((trained.json["pool"] as? [String: Int])?["paired"] == 2)
+            var status = try await api.send("GET", "/v1/reindex").decode(ReindexStatus.self)
+            while status.state == .running {
+                try await Task.sleep(for: .milliseconds(20))
+                status = try await api.send("GET", "/v1/reindex").decode(ReindexStatus.self)
+            }
+            #expect(status.state == .done && status.modelVersion == version)
+            #expect(try await api.send("GET", "/v1/status").decode(StatusResponse.self).modelVersion == version)
+            let search = try await api.send("POST", "/v1/search", json: ["text": "cardiomegaly", "target": "all"]).decode(SearchResponse.self)
+            #expect(search.modelVersion == version)
+            #expect(Set(search.results.map(\.id)) == ["img-a", "img-b", "img-c", "acc:A1", "acc:A2", "sha256:ffff"])
+            #expect(FileManager.default.fileExists(atPath: EvidenceModelLoader.checkpointURL(dataDirectory: api.dataDirectory).path))
+            #expect(try await api.send("POST", "/v1/train", json: ["steps": 0]).errorCode == "bad_request")
+        }
+    }
 }

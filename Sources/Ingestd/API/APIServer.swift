@@ -124,8 +124,10 @@ public struct APIServer: Service {
         router.get("/v1/reindex") { _, _ -> Response in
             try Self.json(await reindex.current)
         }
-        router.post("/v1/train") { _, _ -> Response in
-            throw APIError.unavailable("training rounds are not wired into this build yet")
+        let training = TrainingRound(engine: engine)
+        router.post("/v1/train") { request, _ -> Response in
+            let parameters = try await Self.decode(TrainingRound.Request.self, request, maxBody, empty: TrainingRound.Request())
+            return try Self.json(try await training.run(parameters, jobs: reindex))
         }
         router.get("/v1/export") { request, _ -> Response in
             let what = request.uri.queryParameters.get("what") ?? ""
@@ -171,8 +173,8 @@ public struct APIServer: Service {
         return value
     }
 
-    /// The request body as JSON, at most `limit` bytes.
-    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ limit: Int) async throws(APIError) -> T {
+    /// The request body as JSON, at most `limit` bytes; `empty` stands for a missing body.
+    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ limit: Int, empty: T? = nil) async throws(APIError) -> T {
         var request = request
         let buffer: ByteBuffer
         do {
@@ -182,6 +184,7 @@ public struct APIServer: Service {
         } catch {
             throw APIError.badRequest("request body could not be read")
         }
+        if buffer.readableBytes == 0, let empty { return empty }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch let DecodingError.keyNotFound(key, _) {

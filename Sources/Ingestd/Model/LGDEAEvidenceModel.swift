@@ -44,7 +44,7 @@ public final class LGDEAEvidenceModel: EvidenceModel {
     }
 
     public func embedReports(_ reports: [[Evidence.EvidenceItem]]) -> [[Float]] {
-        let converted = reports.map { $0.map(Self.learnerItem) }
+        let converted = reports.map { $0.map { Self.learnerItem($0) } }
         return model.withLock { $0.embedReports(converted) }
     }
 
@@ -80,13 +80,21 @@ public final class LGDEAEvidenceModel: EvidenceModel {
         return synonyms.first { lowered.contains(" " + $0.phrase + " ") }?.finding
     }
 
-    /// An Evidence item as the Learner's report encoder takes it. The span's words are not
-    /// available here (the contract passes items without their report), so the phrase is
-    /// rebuilt from the item's own fields: "moderate left lower pleural effusion".
-    static func learnerItem(_ item: Evidence.EvidenceItem) -> Learner.EvidenceItem {
+    /// An Evidence item as the Learner's report encoder takes it: the words its span covers when
+    /// the report text is at hand (training), else a phrase rebuilt from the item's own fields,
+    /// "mild left lower pleural effusion" (the contract passes items without their report).
+    static func learnerItem(_ item: Evidence.EvidenceItem, reportText: String? = nil) -> Learner.EvidenceItem {
         let words = [item.severity?.rawValue].compactMap { $0 } + item.locations + [item.finding.replacingOccurrences(of: "_", with: " ")]
+        var text = words.joined(separator: " ")
+        if let reportText, item.span.count == 2 {
+            let scalars = reportText.unicodeScalars
+            let (start, end) = (item.span[0], item.span[1])
+            if start >= 0, start < end, end <= scalars.count {
+                let from = scalars.index(scalars.startIndex, offsetBy: start)
+                text = String(scalars[from..<scalars.index(from, offsetBy: end - start)])
+            }
+        }
         return Learner.EvidenceItem(
-            finding: item.finding, locations: item.locations, severity: item.severity?.rawValue, presence: item.presence.rawValue,
-            text: words.joined(separator: " "))
+            finding: item.finding, locations: item.locations, severity: item.severity?.rawValue, presence: item.presence.rawValue, text: text)
     }
 }
