@@ -24,6 +24,7 @@ struct TrainingRound: Sendable {
         var batchSize: Int
         var seconds: Double
         var stepsPerSecond: Double
+        /// Mean of each loss over the last steps; a loss that was not finite is left out.
         var finalLosses: [String: Float]
         var pool: [String: Int]
         /// The re-embedding job that swaps the model in when it finishes.
@@ -96,7 +97,7 @@ struct TrainingRound: Sendable {
         let report = trained.1
         return Outcome(
             modelVersion: version, steps: report.steps, batchSize: report.batchSize, seconds: report.seconds, stepsPerSecond: report.stepsPerSecond,
-            finalLosses: report.finalLosses, pool: trained.2, reindexJob: job.job)
+            finalLosses: report.finalLosses.filter { $0.value.isFinite }, pool: trained.2, reindexJob: job.job)
     }
 
     /// Training examples from the store: each instance with its stored thumbnail (paired with
