@@ -5,25 +5,30 @@ import Synchronization
 
 /// The daemon's evidence model: `Learner.LGDEAModel` behind the ``EvidenceModel`` contract.
 ///
-/// The Learner model caches activations in its layers, so every call takes one lock (the pipeline
-/// batches images, so the lock is held for a batch, not per image). Phrases resolve to a finding
+/// The Learner model caches activations in its layers, so calls are serialised, with one lock per
+/// side: the image side (region encoder, evidence head) and the text side (report encoder), which
+/// share no layer state. A query phrase is embedded while the pipeline embeds a batch of images;
+/// a call needing both sides takes the image lock first. Phrases resolve to a finding
 /// through the vocabulary first (the rule extractor on the phrase, then synonyms), then through
 /// the model (a spelled id, else the nearest prototype); an unresolved phrase grounds with its
 /// own attention map.
-public final class LGDEAEvidenceModel: EvidenceModel {
+public final class LGDEAEvidenceModel: EvidenceModel, @unchecked Sendable {
     public let version: String
     public let imageSize: Int
     public let dimension: Int
     public let findings: [String]
     public let gridSize: Int
-    /// Guards the Learner model, which is not thread-safe.
-    private let model: Mutex<LGDEAModel>
+    /// Not thread-safe: image-side calls hold `imageSide`, text-side calls `textSide` (both, in
+    /// that order, for a call that needs both). Nothing else touches it after `init`.
+    private let model: LGDEAModel
+    private let imageSide = Mutex(())
+    private let textSide = Mutex(())
     private let extractor: RuleExtractor?
     /// Vocabulary synonyms (lower-cased) to finding ids, longest first.
     private let synonyms: [(phrase: String, finding: String)]
 
     /// - Parameter version: the id vectors are stored under; it must change whenever the weights do.
-    public init(_ model: sending LGDEAModel, version: String, vocabulary: Vocabulary?) {
+    public init(_ model: LGDEAModel, version: String, vocabulary: Vocabulary?) {
         self.version = version
         imageSize = model.imageSize
         dimension = model.dimension
@@ -34,37 +39,38 @@ public final class LGDEAEvidenceModel: EvidenceModel {
         synonyms = (vocabulary?.findings ?? []).filter { known.contains($0.id) }
             .flatMap { f in ([f.id.replacingOccurrences(of: "_", with: " ")] + f.synonyms).map { ($0.lowercased(), f.id) } }
             .sorted { $0.0.count > $1.0.count }
-        self.model = Mutex(model)
+        self.model = model
     }
 
     public func embedImages(_ images: [[Float]]) -> [[Float]] {
         guard !images.isEmpty else { return [] }
         let flat = images.flatMap { $0 }
-        return model.withLock { $0.embedImages(flat, count: images.count) }
+        return imageSide.withLock { _ in model.embedImages(flat, count: images.count) }
     }
 
     public func embedReports(_ reports: [[Evidence.EvidenceItem]]) -> [[Float]] {
         let converted = reports.map { $0.map { Self.learnerItem($0) } }
-        return model.withLock { $0.embedReports(converted) }
+        return textSide.withLock { _ in model.embedReports(converted) }
     }
 
     public func embedText(_ phrase: String) -> [Float] {
-        model.withLock { $0.embedText(phrase) }
+        textSide.withLock { _ in model.embedText(phrase) }
     }
 
     public func evidenceScores(_ images: [[Float]]) -> [[Float]] {
         guard !images.isEmpty else { return [] }
         let flat = images.flatMap { $0 }
-        return model.withLock { $0.evidenceScores(flat, count: images.count) }
+        return imageSide.withLock { _ in model.evidenceScores(flat, count: images.count) }
     }
 
     public func groundingMap(image: [Float], phrase: String) -> GroundingMap {
-        let finding = vocabularyFinding(phrase) ?? model.withLock { $0.resolveFinding(phrase) }
+        // resolveFinding reads the prototypes (parameters, no layer state) and the text side.
+        let finding = vocabularyFinding(phrase) ?? textSide.withLock { _ in model.resolveFinding(phrase) }
         let map: [Float]
         if let finding, let k = findings.firstIndex(of: finding) {
-            map = model.withLock { $0.attentionMaps(image, count: 1) }.first.map { $0[k] } ?? []
+            map = imageSide.withLock { _ in model.attentionMaps(image, count: 1) }.first.map { $0[k] } ?? []
         } else {
-            map = model.withLock { $0.phraseMaps(image, count: 1, phrase: phrase) }.first ?? []
+            map = imageSide.withLock { _ in textSide.withLock { _ in model.phraseMaps(image, count: 1, phrase: phrase) } }.first ?? []
         }
         return GroundingMap(gridSize: gridSize, attention: map, finding: finding)
     }

@@ -67,10 +67,9 @@ struct QueryEngine: Sendable {
             query = await Offload.run { model.embedImages([image])[0] }
         }
         Counter(label: "ingestd_api_queries_total", dimensions: [("kind", "search")]).increment()
+        // A space that does not exist yet (nothing of that kind indexed) contributes no hits:
+        // an empty answer, not an error, so clients querying during the first ingest see none.
         let spaces = kinds.map { VectorSpace(modelVersion: model.version, kind: $0) }.filter { store.vectorIndex($0) != nil }
-        guard !spaces.isEmpty else {
-            throw APIError.unavailable("no vectors for model \(model.version) yet")
-        }
         let results = try await Offload.run { () throws(APIError) -> [SearchResult] in
             var hits: [(SearchHit, VectorKind)] = []
             for space in spaces {
