@@ -40,7 +40,7 @@ struct IngestDaemonProcessTests {
 
         let notify = try NotifyListener(path: dir.appendingPathComponent("notify.sock").path)
         let log = dir.appendingPathComponent("ingestd.log")
-        fm.createFile(atPath: log.path, contents: nil)
+        _ = fm.createFile(atPath: log.path, contents: nil)
         let logHandle = try FileHandle(forWritingTo: log)
         let daemon = Process()
         daemon.executableURL = TestEnvironment.executable("ingestd")
