@@ -57,13 +57,17 @@ public struct APIServer: Service {
             },
             logger: logger
         )
+        // A re-embedding job stops at its next page and is waited for, so it never writes to a
+        // store the daemon is about to close.
         do {
             try await app.run()
         } catch {
             await reindex.cancel()
+            await reindex.wait()
             throw error
         }
         await reindex.cancel()
+        await reindex.wait()
     }
 
     func makeRouter() -> Router<BasicRequestContext> {

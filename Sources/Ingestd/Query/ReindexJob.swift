@@ -42,10 +42,13 @@ actor ReindexJob {
                     publish()
                     try await self.run(engine: engine, model: model, onlyMissing: true)
                 }
-                self.finish(job: job, error: nil)
+                await self.finish(job: job, error: nil)
+            } catch is CancellationError {
+                engine.context.logger.info("api.reindex.cancelled", metadata: ["job": "\(job)"])
+                await self.finish(job: job, error: "cancelled at shutdown")
             } catch {
                 engine.context.logger.error("api.reindex.failed", metadata: ["job": "\(job)", "error.type": "\(type(of: error))"])
-                self.finish(job: job, error: "\(error)")
+                await self.finish(job: job, error: "\(error)")
             }
         }
         engine.context.logger.info("api.reindex.started", metadata: ["job": "\(job)", "model.version": "\(model.version)", "total": "\(total)"])
@@ -56,7 +59,7 @@ actor ReindexJob {
         task?.cancel()
     }
 
-    /// Waits for the running job (tests, `--wait` is client-side polling).
+    /// Waits for the running job to end (shutdown, after ``cancel()``).
     func wait() async {
         await task?.value
     }
