@@ -254,7 +254,7 @@ public final class IngestPipeline: Service, Sendable {
             let grace = settings.shutdownGrace
             let decoder = self.decoder
             group.addTask {
-                try? await Task.sleep(for: grace)
+                guard (try? await Task.sleep(for: grace)) != nil else { return }  // drained in time
                 await decoder.abortInFlight()
             }
             while state.withLock({ $0.inFlight > 0 }) { _ = await iterator.next() }
