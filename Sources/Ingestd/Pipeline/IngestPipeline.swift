@@ -70,7 +70,8 @@ public final class IngestPipeline: Service, Sendable {
     let state = Mutex(State())
     let wake: AsyncStream<Void>
     let wakeContinuation: AsyncStream<Void>.Continuation
-    let batcher: ImageEmbedBatcher
+    let images: EmbeddingBatcher<[Float]>
+    let reports: EmbeddingBatcher<[EvidenceItem]>
     let metrics = PipelineMetrics()
 
     /// Counts what the store already holds (instances, studies, reports, pairs, quarantine,
@@ -86,7 +87,11 @@ public final class IngestPipeline: Service, Sendable {
         self.settings = settings
         self.logger = logger
         (wake, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        batcher = ImageEmbedBatcher(host: models)
+        // Images arrive at the decode size; a model swapped in meanwhile may want another size.
+        images = EmbeddingBatcher(host: models) { model, batch in
+            model.embedImages(batch.map { DisplayResampler.square($0, from: Int(Double($0.count).squareRoot()), to: model.imageSize) })
+        }
+        reports = EmbeddingBatcher(host: models) { model, batch in model.embedReports(batch) }
         var counts = PipelineSnapshot()
         counts.instances = try store.count(.instances)
         counts.studies = try store.count(.studies)
@@ -249,7 +254,7 @@ public final class IngestPipeline: Service, Sendable {
             let grace = settings.shutdownGrace
             let decoder = self.decoder
             group.addTask {
-                try? await Task.sleep(for: grace)
+                guard (try? await Task.sleep(for: grace)) != nil else { return }  // drained in time
                 await decoder.abortInFlight()
             }
             while state.withLock({ $0.inFlight > 0 }) { _ = await iterator.next() }
