@@ -1,7 +1,16 @@
 import Foundation
 import Ingestd
 import Logging
+import Synchronization
 import TestSupport
+
+/// A value shared with a sink closure.
+final class Shared<Value: Sendable>: Sendable {
+    private let value: Mutex<Value>
+    init(_ initial: Value) { value = Mutex(initial) }
+    func update(_ body: @Sendable (inout Value) -> Void) { value.withLock { body(&$0) } }
+    var current: Value { value.withLock { $0 } }
+}
 
 /// Real peers and fixtures shared by the PACS intake tests.
 enum PACSPeers {
@@ -55,7 +64,7 @@ struct SCPFixture {
     static func start(aeTitle: String = "INGESTD", allowed: [String] = [], sink custom: InstanceSink? = nil) throws -> SCPFixture {
         let data = try TestEnvironment.makeTemporaryDirectory("pacs-scp")
         let sink = try SpoolDirectorySink(dataDirectory: data)
-        let configuration = IngestdConfiguration.DICOM(port: 0, aeTitle: aeTitle, allowedCallingAETitles: allowed, dimseTimeoutSeconds: 30)
+        let configuration = IngestdConfiguration.DICOMNetwork(port: 0, aeTitle: aeTitle, allowedCallingAETitles: allowed, dimseTimeoutSeconds: 30)
         let scp = StorageSCP(configuration: configuration, spoolDirectory: sink.spoolDirectory, logger: PACSPeers.logger, sink: custom ?? sink.instanceSink)
         let port = try scp.start()
         return SCPFixture(data: data, sink: sink, scp: scp, port: port)

@@ -1,7 +1,6 @@
 import DICOM
 import Foundation
 import Ingestd
-import Synchronization
 import TestSupport
 import Testing
 
@@ -112,9 +111,9 @@ struct StorageSCPTests {
     /// Success is only sent for durable data: a sink that fails makes the C-STORE fail with the
     /// mapped status, and nothing is filed.
     @Test func failingSinkTurnsIntoAFailureStatus() async throws {
-        let calls = Mutex(0)
+        let calls = Shared(0)
         let fixture = try SCPFixture.start(sink: { _ in
-            calls.withLock { $0 += 1 }
+            calls.update { $0 += 1 }
             throw PACSError(.io, input: "test", "disk full")
         })
         defer { fixture.remove() }
@@ -123,7 +122,7 @@ struct StorageSCPTests {
         await fixture.scp.stop()
         let answer = try JSONDecoder().decode(PynetdicomAnswer.self, from: result.stdout)
         #expect(Array(answer.statuses.values) == [0xA700])
-        #expect(calls.withLock { $0 } == 1)
+        #expect(calls.current == 1)
         #expect(try fixture.storedFiles().isEmpty)
         #expect(try fixture.spoolLeftovers().isEmpty)
     }

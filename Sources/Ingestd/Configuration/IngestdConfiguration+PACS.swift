@@ -3,7 +3,7 @@ import Foundation
 extension IngestdConfiguration {
     /// The DICOM C-STORE SCP (`[dicom]`). Port 0 keeps it off; it listens on loopback unless told
     /// otherwise because what it receives is PHI.
-    public struct DICOM: Sendable, Equatable, Codable {
+    public struct DICOMNetwork: Sendable, Equatable, Codable {
         /// TCP port; 0 = off.
         public var port: Int
         /// IPv4 address to listen on.

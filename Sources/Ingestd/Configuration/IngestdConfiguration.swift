@@ -12,7 +12,7 @@ public struct IngestdConfiguration: Sendable, Equatable, Codable {
     public var extractor: Extractor
     public var training: Training
     public var logging: Logging
-    public var dicom: DICOM
+    public var dicom: DICOMNetwork
     public var mllp: MLLP
 
     public init(
@@ -23,7 +23,7 @@ public struct IngestdConfiguration: Sendable, Equatable, Codable {
         extractor: Extractor = .init(),
         training: Training = .init(),
         logging: Logging = .init(),
-        dicom: DICOM = .init(),
+        dicom: DICOMNetwork = .init(),
         mllp: MLLP = .init()
     ) {
         self.dataDirectory = dataDirectory
@@ -56,7 +56,7 @@ public struct IngestdConfiguration: Sendable, Equatable, Codable {
         extractor = try c.decodeIfPresent(Extractor.self, forKey: .extractor) ?? .init()
         training = try c.decodeIfPresent(Training.self, forKey: .training) ?? .init()
         logging = try c.decodeIfPresent(Logging.self, forKey: .logging) ?? .init()
-        dicom = try c.decodeIfPresent(DICOM.self, forKey: .dicom) ?? .init()
+        dicom = try c.decodeIfPresent(DICOMNetwork.self, forKey: .dicom) ?? .init()
         mllp = try c.decodeIfPresent(MLLP.self, forKey: .mllp) ?? .init()
     }
 }

@@ -11,7 +11,7 @@ import Synchronization
 /// association's thread, which waits until the sink returns, so the SCU hears "success" only for
 /// data that is durable.
 public final class StorageSCP: Service, Sendable {
-    public let configuration: IngestdConfiguration.DICOM
+    public let configuration: IngestdConfiguration.DICOMNetwork
     public let spoolDirectory: URL
     private let bridge: StorageSCPBridge
     private let state = Mutex<Handle?>(nil)
@@ -20,7 +20,7 @@ public final class StorageSCP: Service, Sendable {
     ///   - spoolDirectory: where datasets are streamed while they arrive; put it on the file
     ///     system the sink moves them to (``SpoolDirectorySink/spoolDirectory``).
     ///   - sink: makes an instance durable; see ``InstanceSink``.
-    public init(configuration: IngestdConfiguration.DICOM, spoolDirectory: URL, logger: Logger, sink: @escaping InstanceSink) {
+    public init(configuration: IngestdConfiguration.DICOMNetwork, spoolDirectory: URL, logger: Logger, sink: @escaping InstanceSink) {
         self.configuration = configuration
         self.spoolDirectory = spoolDirectory
         self.bridge = StorageSCPBridge(sink: sink, logger: logger)
@@ -35,12 +35,18 @@ public final class StorageSCP: Service, Sendable {
     /// - Throws: ``PACSError`` `.listen` when the address or port cannot be used.
     @discardableResult
     public func start() throws(PACSError) -> Int {
-        try state.withLock { (current: inout Handle?) throws(PACSError) -> Int in
+        if let port = state.withLock({ $0?.port }) { return port }
+        let handle = try Handle.open(configuration: configuration, spool: spoolDirectory, bridge: bridge)
+        let existing: Int? = state.withLock { current in
             if let current { return current.port }
-            let handle = try Handle.open(configuration: configuration, spool: spoolDirectory, bridge: bridge)
             current = handle
-            return handle.port
+            return nil
         }
+        if let existing {
+            handle.close()
+            return existing
+        }
+        return handle.port
     }
 
     /// The bound port, or nil when not started.
@@ -80,7 +86,7 @@ private final class Handle: @unchecked Sendable {
         self.context = context
     }
 
-    static func open(configuration: IngestdConfiguration.DICOM, spool: URL, bridge: StorageSCPBridge) throws(PACSError) -> Handle {
+    static func open(configuration: IngestdConfiguration.DICOMNetwork, spool: URL, bridge: StorageSCPBridge) throws(PACSError) -> Handle {
         do {
             try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
         } catch {
@@ -143,14 +149,14 @@ final class StorageSCPBridge: Sendable {
     /// Runs on a shim association thread (not a Swift executor), so blocking it until the async
     /// sink finishes is safe and is what holds the C-STORE response back.
     func store(_ instance: StoredInstance) -> UInt16 {
-        let outcome = Mutex<UInt16>(UInt16(CDCMTK_SCP_STATUS_OUT_OF_RESOURCES))
+        let outcome = StatusBox(UInt16(CDCMTK_SCP_STATUS_OUT_OF_RESOURCES))
         let done = DispatchSemaphore(value: 0)
         let sink = self.sink
         let logger = self.logger
         Task.detached {
             do {
                 try await sink(instance)
-                outcome.withLock { $0 = UInt16(CDCMTK_SCP_STATUS_SUCCESS) }
+                outcome.set(UInt16(CDCMTK_SCP_STATUS_SUCCESS))
             } catch {
                 let status: UInt16
                 if let error = error as? PACSError, error.code == .invalidInput {
@@ -159,12 +165,12 @@ final class StorageSCPBridge: Sendable {
                     status = UInt16(CDCMTK_SCP_STATUS_OUT_OF_RESOURCES)
                 }
                 logger.warning("dicom.store.failed", metadata: ["status": "\(String(status, radix: 16))", "error": "\(error)"])
-                outcome.withLock { $0 = status }
+                outcome.set(status)
             }
             done.signal()
         }
         done.wait()
-        return outcome.withLock { $0 }
+        return outcome.get()
     }
 
     func event(_ kind: Int32, calling: String, detail: String) {
@@ -183,11 +189,19 @@ final class StorageSCPBridge: Sendable {
     }
 }
 
+/// The status a sink task hands back to the waiting association thread.
+private final class StatusBox: Sendable {
+    private let value: Mutex<UInt16>
+    init(_ initial: UInt16) { value = Mutex(initial) }
+    func set(_ status: UInt16) { value.withLock { $0 = status } }
+    func get() -> UInt16 { value.withLock { $0 } }
+}
+
 private func string(_ pointer: UnsafePointer<CChar>?) -> String {
     pointer.map { String(cString: $0) } ?? ""
 }
 
-private let storageSCPStore: cdcmtk_scp_store_fn = { context, instance in
+nonisolated(unsafe) private let storageSCPStore: cdcmtk_scp_store_fn = { context, instance in
     guard let context, let instance else { return UInt16(CDCMTK_SCP_STATUS_OUT_OF_RESOURCES) }
     let bridge = Unmanaged<StorageSCPBridge>.fromOpaque(context).takeUnretainedValue()
     let c = instance.pointee
@@ -201,7 +215,7 @@ private let storageSCPStore: cdcmtk_scp_store_fn = { context, instance in
     return bridge.store(stored)
 }
 
-private let storageSCPEvent: cdcmtk_scp_event_fn = { context, kind, calling, detail in
+nonisolated(unsafe) private let storageSCPEvent: cdcmtk_scp_event_fn = { context, kind, calling, detail in
     guard let context else { return }
     let bridge = Unmanaged<StorageSCPBridge>.fromOpaque(context).takeUnretainedValue()
     bridge.event(kind, calling: string(calling), detail: string(detail))
