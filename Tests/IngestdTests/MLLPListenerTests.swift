@@ -1,3 +1,4 @@
+import Evidence
 import Foundation
 import Ingestd
 import TestSupport
@@ -38,8 +39,8 @@ struct MLLPListenerTests {
             return url
         }
 
-        func send(_ files: [URL]) throws -> [String] {
-            let result = try PACSPeers.python("mllp_send.py", ["send", "127.0.0.1", "\(port)"] + files.map(\.path))
+        func send(_ files: [URL]) async throws -> [String] {
+            let result = try await PACSPeers.python("mllp_send.py", ["send", "127.0.0.1", "\(port)"] + files.map(\.path))
             guard result.status == 0 else { throw PeerFailure(stderr: result.stderrString) }
             return try JSONDecoder().decode([Sent].self, from: result.stdout).map(\.ack)
         }
@@ -60,7 +61,7 @@ struct MLLPListenerTests {
         let f = try await Fixture.start()
         defer { try? FileManager.default.removeItem(at: f.directory) }
         let message = Self.oru(accession: "ACC1001", control: "CTRL1", studyUID: "1.2.3.4.5")
-        let acks = try f.send([try f.write("m1.hl7", message)])
+        let acks = try await f.send([try f.write("m1.hl7", message)])
         await f.listener.stop()
         #expect(Self.msa(acks[0]).prefix(3) == ["MSA", "AA", "CTRL1"])
         #expect(acks[0].hasPrefix("MSH|^~\\&|INGESTD|RESEARCH|RIS|HOSP|"))
@@ -73,7 +74,7 @@ struct MLLPListenerTests {
         let received = Shared<[ReceivedReport]>([])
         let f = try await Fixture.start(sink: { report in received.update { $0.append(report) } })
         defer { try? FileManager.default.removeItem(at: f.directory) }
-        let acks = try f.send([try f.write("m.hl7", Self.oru(accession: "A/77", control: "C2", studyUID: "1.2.840.99"))])
+        let acks = try await f.send([try f.write("m.hl7", Self.oru(accession: "A/77", control: "C2", studyUID: "1.2.840.99"))])
         await f.listener.stop()
         #expect(Self.msa(acks[0])[1] == "AA")
         let reports = received.current
@@ -88,7 +89,7 @@ struct MLLPListenerTests {
         let f = try await Fixture.start()
         defer { try? FileManager.default.removeItem(at: f.directory) }
         let url = try f.write("m.hl7", Self.oru(accession: "ACC9", control: "X1"))
-        let acks = try f.send([url, url])
+        let acks = try await f.send([url, url])
         await f.listener.stop()
         #expect(acks.map { Self.msa($0)[1] } == ["AA", "AA"])
         #expect(try f.reports() == ["acc-ACC9.hl7"])
@@ -101,7 +102,7 @@ struct MLLPListenerTests {
         let adt = try f.write("adt.hl7", "MSH|^~\\&|ADT|HOSP|INGESTD|R|20260101||ADT^A01|C9|P|2.5\rPID|1||X\r")
         let noText = try f.write("nt.hl7", "MSH|^~\\&|RIS|H|I|R|20260101||ORU^R01|C10|P|2.5\rOBR|1||ACC5\r")
         let good = try f.write("ok.hl7", Self.oru(accession: "ACC6", control: "C11"))
-        let acks = try f.send([garbage, adt, noText, good])
+        let acks = try await f.send([garbage, adt, noText, good])
         await f.listener.stop()
         let codes = acks.map { Self.msa($0) }
         #expect(codes[0][1] == "AE")
@@ -116,7 +117,7 @@ struct MLLPListenerTests {
     @Test func aFailingSinkAnswersARWithoutStoring() async throws {
         let f = try await Fixture.start(sink: { _ in throw PACSError(.io, input: "test", "disk full") })
         defer { try? FileManager.default.removeItem(at: f.directory) }
-        let acks = try f.send([try f.write("m.hl7", Self.oru(accession: "ACC2", control: "C3"))])
+        let acks = try await f.send([try f.write("m.hl7", Self.oru(accession: "ACC2", control: "C3"))])
         await f.listener.stop()
         #expect(Self.msa(acks[0]).prefix(3) == ["MSA", "AR", "C3"])
     }
@@ -126,7 +127,7 @@ struct MLLPListenerTests {
         let f = try await Fixture.start(maxMessageBytes: 1024)
         defer { try? FileManager.default.removeItem(at: f.directory) }
         let url = try f.write("m.hl7", Self.oru(accession: "ACC3", control: "C4"))
-        let result = try PACSPeers.python("mllp_send.py", ["framing", "127.0.0.1", "\(f.port)", url.path] + (oversize > 0 ? ["--oversize", "\(oversize)"] : []))
+        let result = try await PACSPeers.python("mllp_send.py", ["framing", "127.0.0.1", "\(f.port)", url.path] + (oversize > 0 ? ["--oversize", "\(oversize)"] : []))
         await f.listener.stop()
         #expect(result.status == 0, "\(result.stderrString)")
         struct Answer: Decodable {

@@ -38,13 +38,21 @@ enum PACSPeers {
     }
 
     /// DCMTK tools; peers are told to disable Nagle too (platform.md).
-    static func dcmtk(_ tool: String, _ arguments: [String]) throws -> ProcessResult {
-        try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/\(tool)"), arguments, environment: ["TCP_NODELAY": "1"])
+    static func dcmtk(_ tool: String, _ arguments: [String]) async throws -> ProcessResult {
+        try await offPool { try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/\(tool)"), arguments, environment: ["TCP_NODELAY": "1"]) }
     }
 
-    static func python(_ script: String, _ arguments: [String]) throws -> ProcessResult {
+    static func python(_ script: String, _ arguments: [String]) async throws -> ProcessResult {
         let path = TestEnvironment.packageRoot.appendingPathComponent("scripts/peers/\(script)").path
-        return try ProcessRunner.run(TestEnvironment.python, [path] + arguments)
+        return try await offPool { try ProcessRunner.run(TestEnvironment.python, [path] + arguments) }
+    }
+
+    /// Waits for a peer on a thread of its own: the intakes answer the peer from Swift tasks, so
+    /// a peer waited for on the cooperative pool (two threads on two cores) could starve them.
+    static func offPool(_ body: @escaping @Sendable () throws -> ProcessResult) async throws -> ProcessResult {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+        }
     }
 
     static var logger: Logger {
@@ -70,8 +78,8 @@ struct SCPFixture {
         return SCPFixture(data: data, sink: sink, scp: scp, port: port)
     }
 
-    func storescu(_ files: [URL], options: [String] = [], calling: String = "STORESCU", called: String = "INGESTD") throws -> ProcessResult {
-        try PACSPeers.dcmtk("storescu", options + ["-aet", calling, "-aec", called, "127.0.0.1", "\(port)"] + files.map(\.path))
+    func storescu(_ files: [URL], options: [String] = [], calling: String = "STORESCU", called: String = "INGESTD") async throws -> ProcessResult {
+        try await PACSPeers.dcmtk("storescu", options + ["-aet", calling, "-aec", called, "127.0.0.1", "\(port)"] + files.map(\.path))
     }
 
     /// Files filed in incoming/dicom (no temp files).

@@ -29,7 +29,7 @@ struct StorageSCPTests {
         let source = try #require(PACSPeers.dicomFile(c.file), "pydicom test file \(c.file) (run make setup)")
         let fixture = try SCPFixture.start()
         defer { fixture.remove() }
-        let result = try fixture.storescu([source], options: c.option)
+        let result = try await fixture.storescu([source], options: c.option)
         await fixture.scp.stop()
         #expect(result.status == 0, "storescu: \(result.stderrString)")
         let original = try DICOMFile(path: source.path).header
@@ -51,10 +51,10 @@ struct StorageSCPTests {
         }
         let fixture = try SCPFixture.start()
         defer { fixture.remove() }
-        let batches: [([URL], [String])] = [([chest[0]] + small[0...1], []), ([chest[1]], ["-xy"]), (Array(small[1...3]), [])]
+        let batches: [([URL], [String])] = [([chest[0]] + small[0...1], []), ([chest[1]], ["-xy"]), (Array(small[1...3]), ["-R"])]
         let results = try await withThrowingTaskGroup(of: ProcessResult.self) { group in
             for (files, options) in batches {
-                group.addTask { try fixture.storescu(files, options: options) }
+                group.addTask { try await fixture.storescu(files, options: options) }
             }
             return try await group.reduce(into: [ProcessResult]()) { $0.append($1) }
         }
@@ -73,7 +73,7 @@ struct StorageSCPTests {
     @Test func echoscuIsAnswered() async throws {
         let fixture = try SCPFixture.start()
         defer { fixture.remove() }
-        let result = try PACSPeers.dcmtk("echoscu", ["-aet", "ECHOSCU", "-aec", "INGESTD", "127.0.0.1", "\(fixture.port)"])
+        let result = try await PACSPeers.dcmtk("echoscu", ["-aet", "ECHOSCU", "-aec", "INGESTD", "127.0.0.1", "\(fixture.port)"])
         await fixture.scp.stop()
         #expect(result.status == 0, "echoscu: \(result.stderrString)")
     }
@@ -82,9 +82,9 @@ struct StorageSCPTests {
         let fixture = try SCPFixture.start(allowed: ["PACS1"])
         defer { fixture.remove() }
         let source = try #require(PACSPeers.dicomFile("CT_small.dcm"))
-        let intruder = try fixture.storescu([source], calling: "INTRUDER")
-        let wrongCalled = try PACSPeers.dcmtk("echoscu", ["-aet", "PACS1", "-aec", "SOMEONE", "127.0.0.1", "\(fixture.port)"])
-        let allowed = try PACSPeers.dcmtk("echoscu", ["-aet", "PACS1", "-aec", "INGESTD", "127.0.0.1", "\(fixture.port)"])
+        let intruder = try await fixture.storescu([source], calling: "INTRUDER")
+        let wrongCalled = try await PACSPeers.dcmtk("echoscu", ["-aet", "PACS1", "-aec", "SOMEONE", "127.0.0.1", "\(fixture.port)"])
+        let allowed = try await PACSPeers.dcmtk("echoscu", ["-aet", "PACS1", "-aec", "INGESTD", "127.0.0.1", "\(fixture.port)"])
         await fixture.scp.stop()
         #expect(intruder.status != 0)
         #expect(intruder.stderrString.contains("Calling AE Title Not Recognized"), "\(intruder.stderrString)")
@@ -98,7 +98,7 @@ struct StorageSCPTests {
         let files = try ["CT_small.dcm", "MR_small_RLE.dcm", "SC_rgb_jpeg_dcmtk.dcm"].map { try #require(PACSPeers.dicomFile($0)) }
         let fixture = try SCPFixture.start()
         defer { fixture.remove() }
-        let result = try PACSPeers.python("pynetdicom_store.py", ["127.0.0.1", "\(fixture.port)", "INGESTD"] + files.map(\.path))
+        let result = try await PACSPeers.python("pynetdicom_store.py", ["127.0.0.1", "\(fixture.port)", "INGESTD"] + files.map(\.path))
         await fixture.scp.stop()
         #expect(result.status == 0, "pynetdicom: \(result.stderrString)")
         let answer = try JSONDecoder().decode(PynetdicomAnswer.self, from: result.stdout)
@@ -118,7 +118,7 @@ struct StorageSCPTests {
         })
         defer { fixture.remove() }
         let source = try #require(PACSPeers.dicomFile("CT_small.dcm"))
-        let result = try PACSPeers.python("pynetdicom_store.py", ["127.0.0.1", "\(fixture.port)", "INGESTD", source.path])
+        let result = try await PACSPeers.python("pynetdicom_store.py", ["127.0.0.1", "\(fixture.port)", "INGESTD", source.path])
         await fixture.scp.stop()
         let answer = try JSONDecoder().decode(PynetdicomAnswer.self, from: result.stdout)
         #expect(Array(answer.statuses.values) == [0xA700])
