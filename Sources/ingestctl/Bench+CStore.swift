@@ -17,6 +17,7 @@ struct BenchCStore: AsyncParsableCommand {
     @Option(name: .customLong("image-size"), help: "Phantom image side in pixels.") var imageSize = 256
     @Option(help: "Orthanc executable for the comparison; \"none\" skips it (default: Orthanc on PATH or /usr/sbin).") var orthanc: String?
     @Option(help: "Runs per server (the best is reported, damping a loaded machine).") var runs = 1
+    @Flag(name: .customLong("sync-directory"), help: "Also fsync the directory per instance (two flushes instead of one).") var syncDirectory = false
     @Flag(help: "Print one JSON document.") var json = false
 
     struct ServerResult: Encodable {
@@ -33,6 +34,8 @@ struct BenchCStore: AsyncParsableCommand {
         var transfer_syntaxes: [String]
         var storescu_options: [String]
         var tcp_nodelay: Bool
+        /// How ingestd made each instance durable before answering.
+        var ingestd_durability: String
         var ingestd: ServerResult
         var orthanc: ServerResult?
         var orthanc_note: String?
@@ -96,6 +99,7 @@ struct BenchCStore: AsyncParsableCommand {
         }
         let report = Report(
             files: inputs.count, bytes: bytes, transfer_syntaxes: syntaxes.sorted(), storescu_options: options, tcp_nodelay: true,
+            ingestd_durability: syncDirectory ? "rename + fsync(file) + fsync(directory) per instance" : "rename + fsync(file) per instance",
             ingestd: ingestd, orthanc: orthancResult, orthanc_note: note,
             ratio_vs_orthanc: orthancResult.map { ingestd.instances_per_s / $0.instances_per_s })
         if json {
@@ -112,7 +116,7 @@ struct BenchCStore: AsyncParsableCommand {
     private func measureIngestd(inputs: [URL], options: [String], distinct: Int, work: URL) async throws -> ServerResult {
         var logger = Logger(label: "bench.cstore")
         logger.logLevel = .error
-        let sink = try SpoolDirectorySink(dataDirectory: work)
+        let sink = try SpoolDirectorySink(dataDirectory: work, syncDirectory: syncDirectory)
         let scp = StorageSCP(
             configuration: .init(port: 0, aeTitle: "INGESTD", maxPDU: 131_072), spoolDirectory: sink.spoolDirectory, logger: logger,
             sink: sink.instanceSink)
@@ -146,7 +150,9 @@ struct BenchCStore: AsyncParsableCommand {
         process.standardError = FileHandle.nullDevice
         try process.run()
         defer {
-            process.terminate()
+            // SIGKILL: a child spawned by Foundation's Process inherits this process's blocked
+            // signal mask, so Orthanc never sees SIGTERM/SIGINT; its data is discarded anyway.
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
         // Ready when it answers C-ECHO (up to 30 s: Orthanc creates its index first).
