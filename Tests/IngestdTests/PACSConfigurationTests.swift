@@ -1,4 +1,6 @@
+import Foundation
 import Ingestd
+import TestSupport
 import Testing
 
 struct PACSConfigurationTests {
@@ -65,5 +67,21 @@ struct PACSConfigurationTests {
         c.mllp.port = 4242
         let error = #expect(throws: ConfigurationError.self) { try c.validate() }
         #expect(error?.problems.map(\.key) == ["mllp.port"])
+    }
+}
+
+/// `ingestd --dicom-port/--dicom-aet/--mllp-port` reach the configuration and its validation.
+struct PACSCommandLineTests {
+    @Test func flagsAreValidatedBeforeAnythingStarts() async throws {
+        let dir = try TestEnvironment.makeTemporaryDirectory("ingestd-pacs-flags")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ingestd = TestEnvironment.executable("ingestd")
+        let bad = try await PACSPeers.offPool {
+            try ProcessRunner.run(ingestd, ["--data", dir.path, "--dicom-port", "70000", "--dicom-aet", "A_TITLE_FAR_TOO_LONG", "--mllp-port", "99999"])
+        }
+        #expect(bad.status == 2)
+        for key in ["dicom.port", "dicom.ae_title", "mllp.port"] {
+            #expect(bad.stderrString.contains(key), "\(bad.stderrString)")
+        }
     }
 }
