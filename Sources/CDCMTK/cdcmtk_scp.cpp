@@ -30,7 +30,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <list>
+#include <chrono>
+#include <condition_variable>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -98,16 +100,66 @@ bool acceptContexts(T_ASC_Parameters *params) {
     return true;
 }
 
+/// Open association sockets, so a stop can cut the ones that outlive its grace period.
+struct ConnectionRegistry {
+    std::mutex lock;
+    std::set<int> sockets;
+
+    void add(int fd) {
+        std::lock_guard<std::mutex> guard(lock);
+        sockets.insert(fd);
+    }
+    void remove(int fd) {
+        std::lock_guard<std::mutex> guard(lock);
+        sockets.erase(fd);
+    }
+    /// Wakes every thread blocked reading an association; the fds stay owned by dcmnet.
+    void shutdownAll() {
+        std::lock_guard<std::mutex> guard(lock);
+        for (int fd : sockets) (void)shutdown(fd, SHUT_RDWR);
+    }
+};
+
+/// A dcmnet TCP connection that leaves the registry before its socket is closed (under the
+/// registry lock, so a stop never shuts down a reused descriptor).
+class TrackedConnection : public DcmTCPConnection {
+public:
+    TrackedConnection(DcmNativeSocketType fd, ConnectionRegistry *registry) : DcmTCPConnection(fd), fd_(fd), registry_(registry) {
+        registry_->add(fd_);
+    }
+    ~TrackedConnection() override { leave(); }
+    void close() override {
+        leave();
+        DcmTCPConnection::close();
+    }
+    void closeTransportConnection() override {
+        leave();
+        DcmTCPConnection::closeTransportConnection();
+    }
+
+private:
+    void leave() {
+        if (fd_ >= 0) registry_->remove(fd_);
+        fd_ = -1;
+    }
+    int fd_;
+    ConnectionRegistry *registry_;
+};
+
 /// Every accepted connection gets TCP_NODELAY: a C-STORE response is one small PDU, and with
 /// Nagle on each one waits for the peer's delayed ACK (~40 ms per store on Linux).
 class NoDelayTransportLayer : public DcmTransportLayer {
 public:
+    explicit NoDelayTransportLayer(ConnectionRegistry *registry) : registry_(registry) {}
     DcmTransportConnection *createConnection(DcmNativeSocketType openSocket, OFBool useSecureLayer) override {
         if (useSecureLayer) return nullptr;
         int one = 1;
         (void)setsockopt(openSocket, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-        return new DcmTCPConnection(openSocket);
+        return new TrackedConnection(openSocket, registry_);
     }
+
+private:
+    ConnectionRegistry *registry_;
 };
 
 std::string trimmed(const char *s) {
@@ -116,11 +168,6 @@ std::string trimmed(const char *s) {
     size_t e = v.find_last_not_of(' ');
     return b == std::string::npos ? std::string() : v.substr(b, e - b + 1);
 }
-
-struct Worker {
-    std::thread thread;
-    std::atomic<bool> finished{false};
-};
 
 }  // namespace
 
@@ -140,102 +187,64 @@ struct cdcmtk_scp {
     void *context = nullptr;
 
     int listenSocket = -1;
-    T_ASC_Network *network = nullptr;
-    NoDelayTransportLayer *layer = nullptr;
+    /// One network per acceptor thread, all around the same listening socket: each thread polls
+    /// it, accepts (non-blocking, so losers of a race just poll again), negotiates and serves
+    /// its association. A client that connects and stays silent holds one thread for at most
+    /// the ACSE timeout instead of stalling every other SCU.
+    std::vector<T_ASC_Network *> networks;
+    ConnectionRegistry registry;
 
     std::atomic<bool> stopping{false};
     std::atomic<bool> started{false};
     std::atomic<bool> stopped{false};
     std::atomic<uint64_t> sequence{0};
-    std::thread acceptThread;
-    std::mutex workersLock;
-    std::list<std::unique_ptr<Worker>> workers;
+    std::vector<std::thread> acceptors;
+    std::mutex runningLock;
+    std::condition_variable runningChanged;
+    int running = 0;
 
     void notify(int kind, const char *calling, const std::string &detail) {
         if (event) event(context, kind, calling ? calling : "", detail.c_str());
     }
 
-    void acceptLoop();
-    void reapWorkers(bool all);
+    void acceptLoop(T_ASC_Network *network);
     void serve(T_ASC_Association *assoc);
     bool negotiate(T_ASC_Association *assoc, std::string &calling);
     void handleStore(T_ASC_Association *assoc, T_ASC_PresentationContextID presID, T_DIMSE_C_StoreRQ &request,
                      const std::string &calling, bool &keepGoing);
 };
 
-void cdcmtk_scp::reapWorkers(bool all) {
-    std::list<std::unique_ptr<Worker>> done;
-    {
-        std::lock_guard<std::mutex> guard(workersLock);
-        for (auto it = workers.begin(); it != workers.end();) {
-            if (all || (*it)->finished.load()) {
-                done.push_back(std::move(*it));
-                it = workers.erase(it);
-            } else {
-                ++it;
-            }
-        }
-    }
-    for (auto &w : done) {
-        if (w->thread.joinable()) w->thread.join();
-    }
-}
-
-void cdcmtk_scp::acceptLoop() {
+void cdcmtk_scp::acceptLoop(T_ASC_Network *network) {
     while (!stopping.load()) {
-        reapWorkers(false);
         T_ASC_Association *assoc = nullptr;
         // Polls the listening socket for at most a second so a stop request is seen promptly.
         OFCondition cond = ASC_receiveAssociation(network, &assoc, OFstatic_cast(long, maxPDU), nullptr, nullptr, OFFalse,
                                                   DUL_NOBLOCK, 1);
-        if (cond == DUL_NOASSOCIATIONREQUEST) {
+        if (cond == DUL_NOASSOCIATIONREQUEST || (cond.bad() && (assoc == nullptr || assoc->DULassociation == nullptr))) {
+            // Nothing to accept, or another acceptor won the race for this connection.
             if (assoc) ASC_destroyAssociation(&assoc);
             continue;
         }
         if (cond.bad()) {
-            // A connection that closed or spoke garbage before its A-ASSOCIATE-RQ; keep listening.
-            if (assoc) {
-                ASC_dropAssociation(assoc);
-                ASC_destroyAssociation(&assoc);
-            }
+            // A connection that closed or spoke garbage before its A-ASSOCIATE-RQ.
+            ASC_dropAssociation(assoc);
+            ASC_destroyAssociation(&assoc);
             if (!stopping.load()) notify(CDCMTK_SCP_EVENT_ERROR, "", std::string("association request failed: ") + cond.text());
             continue;
         }
-        size_t active;
-        {
-            std::lock_guard<std::mutex> guard(workersLock);
-            active = 0;
-            for (auto &w : workers) if (!w->finished.load()) active += 1;
-        }
-        if (stopping.load() || OFstatic_cast(int, active) >= maxAssociations) {
-            T_ASC_RejectParameters rej = {ASC_RESULT_REJECTEDTRANSIENT, ASC_SOURCE_SERVICEPROVIDER_PRESENTATION_RELATED,
-                                          ASC_REASON_SP_PRES_LOCALLIMITEXCEEDED};
-            ASC_rejectAssociation(assoc, &rej);
-            notify(CDCMTK_SCP_EVENT_REJECTED, assoc->params->DULparams.callingAPTitle, "too many associations");
-            ASC_dropAssociation(assoc);
-            ASC_destroyAssociation(&assoc);
-            continue;
-        }
-        auto worker = std::make_unique<Worker>();
-        Worker *w = worker.get();
-        {
-            std::lock_guard<std::mutex> guard(workersLock);
-            workers.push_back(std::move(worker));
-        }
-        try {
-            w->thread = std::thread([this, assoc, w]() {
-                serve(assoc);
-                w->finished.store(true);
-            });
-        } catch (...) {
+        if (stopping.load()) {
             T_ASC_RejectParameters rej = {ASC_RESULT_REJECTEDTRANSIENT, ASC_SOURCE_SERVICEPROVIDER_PRESENTATION_RELATED,
                                           ASC_REASON_SP_PRES_TEMPORARYCONGESTION};
             ASC_rejectAssociation(assoc, &rej);
             ASC_dropAssociation(assoc);
             ASC_destroyAssociation(&assoc);
-            w->finished.store(true);
+            break;
         }
+        serve(assoc);
     }
+    std::lock_guard<std::mutex> guard(runningLock);
+    running -= 1;
+    runningChanged.notify_all();
 }
 
 bool cdcmtk_scp::negotiate(T_ASC_Association *assoc, std::string &calling) {
@@ -461,22 +470,26 @@ cdcmtk_scp *cdcmtk_scp_open(const cdcmtk_scp_config *config, cdcmtk_scp_store_fn
     scp->port = ntohs(address.sin_port);
 
     // A requestor network creates no listening socket of its own (dcmnet's would bind every
-    // interface); promote it to acceptor around ours. dcmnet closes it in ASC_dropNetwork.
-    OFCondition cond = ASC_initializeNetwork(NET_REQUESTOR, 0, scp->acseTimeout, &scp->network);
-    if (cond.bad() || scp->network == nullptr) {
-        set_result(result, CDCMTK_IO, std::string("cannot initialize the DICOM network: ") + cond.text());
-        close(fd);
-        return nullptr;
-    }
-    PRIVATE_NETWORKKEY *key = reinterpret_cast<PRIVATE_NETWORKKEY *>(scp->network->network);
-    key->applicationFunction |= DICOM_APPLICATION_ACCEPTOR;
-    key->networkSpecific.TCP.listenSocket = fd;
-    key->networkSpecific.TCP.port = scp->port;
-    scp->network->role = NET_ACCEPTOR;
-    scp->network->acceptorPort = scp->port;
+    // interface); promote it to acceptor around ours. cdcmtk_scp_close demotes it again before
+    // dropping it, so the shared socket is closed once, by us.
     scp->listenSocket = fd;
-    scp->layer = new NoDelayTransportLayer();
-    ASC_setTransportLayer(scp->network, scp->layer, 1);
+    for (int i = 0; i < scp->maxAssociations; ++i) {
+        T_ASC_Network *network = nullptr;
+        OFCondition cond = ASC_initializeNetwork(NET_REQUESTOR, 0, scp->acseTimeout, &network);
+        if (cond.bad() || network == nullptr) {
+            set_result(result, CDCMTK_IO, std::string("cannot initialize the DICOM network: ") + cond.text());
+            cdcmtk_scp_close(scp.release());
+            return nullptr;
+        }
+        PRIVATE_NETWORKKEY *key = reinterpret_cast<PRIVATE_NETWORKKEY *>(network->network);
+        key->applicationFunction |= DICOM_APPLICATION_ACCEPTOR;
+        key->networkSpecific.TCP.listenSocket = fd;
+        key->networkSpecific.TCP.port = scp->port;
+        network->role = NET_ACCEPTOR;
+        network->acceptorPort = scp->port;
+        ASC_setTransportLayer(network, new NoDelayTransportLayer(&scp->registry), 1);
+        scp->networks.push_back(network);
+    }
 
     set_result(result, CDCMTK_OK, "");
     return scp.release();
@@ -490,9 +503,20 @@ int cdcmtk_scp_start(cdcmtk_scp *scp, cdcmtk_result *result) {
         return CDCMTK_IO;
     }
     try {
-        scp->acceptThread = std::thread([scp]() { scp->acceptLoop(); });
+        for (T_ASC_Network *network : scp->networks) {
+            {
+                std::lock_guard<std::mutex> guard(scp->runningLock);
+                scp->running += 1;
+            }
+            scp->acceptors.emplace_back([scp, network]() { scp->acceptLoop(network); });
+        }
     } catch (...) {
-        set_result(result, CDCMTK_IO, "cannot start the accept thread");
+        {
+            std::lock_guard<std::mutex> guard(scp->runningLock);
+            scp->running -= 1;
+        }
+        set_result(result, CDCMTK_IO, "cannot start the acceptor threads");
+        cdcmtk_scp_stop(scp);
         return CDCMTK_IO;
     }
     set_result(result, CDCMTK_OK, "");
@@ -502,14 +526,30 @@ int cdcmtk_scp_start(cdcmtk_scp *scp, cdcmtk_result *result) {
 void cdcmtk_scp_stop(cdcmtk_scp *scp) {
     if (scp == nullptr || scp->stopped.exchange(true)) return;
     scp->stopping.store(true);
-    if (scp->acceptThread.joinable()) scp->acceptThread.join();
-    scp->reapWorkers(true);
+    {
+        // In-flight stores get a grace period to finish and be answered; idle associations
+        // notice the stop within a second and abort themselves.
+        std::unique_lock<std::mutex> guard(scp->runningLock);
+        scp->runningChanged.wait_for(guard, std::chrono::seconds(5), [scp]() { return scp->running == 0; });
+    }
+    // Whatever still blocks (a silent client mid-negotiation, a stalled transfer) is cut.
+    scp->registry.shutdownAll();
+    for (auto &thread : scp->acceptors) {
+        if (thread.joinable()) thread.join();
+    }
 }
 
 void cdcmtk_scp_close(cdcmtk_scp *scp) {
     if (scp == nullptr) return;
     cdcmtk_scp_stop(scp);
-    if (scp->network) ASC_dropNetwork(&scp->network);  // closes the listening socket, deletes the layer
+    for (T_ASC_Network *network : scp->networks) {
+        PRIVATE_NETWORKKEY *key = reinterpret_cast<PRIVATE_NETWORKKEY *>(network->network);
+        key->applicationFunction &= ~DICOM_APPLICATION_ACCEPTOR;  // the listening socket is ours to close
+        key->networkSpecific.TCP.listenSocket = -1;
+        ASC_dropNetwork(&network);  // deletes the transport layer it owns
+    }
+    scp->networks.clear();
+    if (scp->listenSocket >= 0) close(scp->listenSocket);
     delete scp;
 }
 

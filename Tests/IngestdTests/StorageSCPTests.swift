@@ -143,3 +143,28 @@ private struct PynetdicomAnswer: Decodable {
     var associated: Bool
     var statuses: [String: Int]
 }
+
+/// A client that connects and never speaks must neither block other SCUs nor the stop.
+struct StorageSCPRobustnessTests {
+    @Test func aSilentConnectionDoesNotBlockOthersOrTheStop() async throws {
+        let fixture = try SCPFixture.start()
+        defer { fixture.remove() }
+        let silent = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(silent >= 0)
+        defer { close(silent) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(fixture.port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(silent, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        #expect(connected == 0)
+        let echo = try await PACSPeers.dcmtk("echoscu", ["-to", "10", "-aec", "INGESTD", "127.0.0.1", "\(fixture.port)"])
+        #expect(echo.status == 0, "\(echo.stderrString)")
+        let clock = ContinuousClock()
+        let stopped = await clock.measure { await fixture.scp.stop() }
+        // The silent connection would hold its acceptor for the 30 s ACSE timeout without the cut.
+        #expect(stopped < .seconds(20))
+    }
+}

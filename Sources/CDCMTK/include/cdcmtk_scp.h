@@ -1,6 +1,7 @@
 /// Pure C interface for a DICOM Storage SCP (C-STORE + C-ECHO) over DCMTK's dcmnet.
 ///
-/// The shim owns its threads: one accept thread and one thread per association. Each received
+/// The shim owns its threads: `max_associations` acceptor threads sharing the listening socket,
+/// each negotiating and serving one association at a time. Each received
 /// dataset is streamed bit-preserving into a Part-10 temp file in the spool directory and handed
 /// to the store callback on the association's thread; the C-STORE response carries the status the
 /// callback returns, so success is only sent after the callback made the data durable.
@@ -48,7 +49,7 @@ typedef struct {
     int acse_timeout_seconds;
     /// Seconds an association may stay idle, and the limit for each DIMSE read.
     int dimse_timeout_seconds;
-    /// Concurrent associations; more are rejected (transient, local limit exceeded).
+    /// Concurrent associations (acceptor threads); further connections wait in the listen backlog.
     int max_associations;
     /// Directory for the temp files holding received datasets (same file system as the destination).
     const char *spool_directory;

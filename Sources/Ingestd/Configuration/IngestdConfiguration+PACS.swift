@@ -18,7 +18,7 @@ extension IngestdConfiguration {
         public var acseTimeoutSeconds: Int
         /// Seconds an association may stay idle, and the limit for each DIMSE read.
         public var dimseTimeoutSeconds: Int
-        /// Concurrent associations (a PACS opens a few in parallel); more are rejected transiently.
+        /// Concurrent associations (a PACS opens a few in parallel); more wait until one ends.
         public var maxAssociations: Int
 
         public init(

@@ -6,8 +6,8 @@ import Synchronization
 
 /// The DICOM Storage SCP (C-STORE + C-ECHO) as a service.
 ///
-/// DCMTK's dcmnet runs inside the C++ shim on its own threads (one accepting, one per
-/// association); each received dataset is spooled to a file and handed to `sink` from the
+/// DCMTK's dcmnet runs inside the C++ shim on its own threads (a pool of acceptors, each
+/// serving one association at a time); each received dataset is spooled to a file and handed to `sink` from the
 /// association's thread, which waits until the sink returns, so the SCU hears "success" only for
 /// data that is durable.
 public final class StorageSCP: Service, Sendable {
@@ -52,8 +52,8 @@ public final class StorageSCP: Service, Sendable {
     /// The bound port, or nil when not started.
     public var port: Int? { state.withLock { $0?.port } }
 
-    /// Stops accepting, lets in-flight stores finish, aborts idle associations. Blocking work
-    /// runs on its own thread, not on the caller's executor.
+    /// Stops accepting, gives in-flight stores up to 5 s to finish, aborts idle associations and
+    /// cuts what still blocks. Blocking work runs on its own thread, not on the caller's executor.
     public func stop() async {
         guard let handle = state.withLock({ $0.take() }) else { return }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
