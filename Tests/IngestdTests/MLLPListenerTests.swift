@@ -140,3 +140,19 @@ struct MLLPListenerTests {
         #expect(try f.reports() == ["acc-ACC3.hl7"])
     }
 }
+
+/// Frames split across TCP segments and frames pipelined in one segment.
+struct MLLPFramingTests {
+    @Test func splitAndPipelinedFramesAreAnsweredInOrder() async throws {
+        let f = try await MLLPListenerTests.Fixture.start()
+        defer { try? FileManager.default.removeItem(at: f.directory) }
+        let first = try f.write("a.hl7", MLLPListenerTests.oru(accession: "ACC10", control: "S1"))
+        let second = try f.write("b.hl7", MLLPListenerTests.oru(accession: "ACC11", control: "S2"))
+        let result = try await PACSPeers.python("mllp_send.py", ["chunked", "127.0.0.1", "\(f.port)", first.path, second.path])
+        await f.listener.stop()
+        #expect(result.status == 0, "\(result.stderrString)")
+        let acks = try JSONDecoder().decode([String].self, from: result.stdout)
+        #expect(acks.map { MLLPListenerTests.msa($0).prefix(3) } == [["MSA", "AA", "S1"], ["MSA", "AA", "S2"], ["MSA", "AA", "S2"]])
+        #expect(try f.reports() == ["acc-ACC10.hl7", "acc-ACC11.hl7"])
+    }
+}

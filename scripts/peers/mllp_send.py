@@ -8,7 +8,11 @@
       Opens a good connection, then breaks the framing on a second one (bytes outside a frame,
       or with --oversize an unterminated frame of N bytes), then sends FILE on the good one.
       Prints {"broken_closed": bool, "ack": "..."}.
+  mllp_send.py chunked HOST PORT FILE1 FILE2
+      Sends FILE1's frame in 7-byte pieces (separate TCP segments), then FILE2's frame twice
+      in one segment (pipelined), and prints the three ACKs in arrival order as a JSON list.
 """
+import time
 import json
 import socket
 import sys
@@ -68,6 +72,26 @@ def main(argv):
                 broken.close()
             ack = unframe(good.send_message(read_message(path)))
         print(json.dumps({"broken_closed": was_closed, "ack": ack}))
+        return 0
+    if mode == "chunked":
+        first = b"\x0b" + read_message(argv[4]) + b"\x1c\r"
+        second = b"\x0b" + read_message(argv[5]) + b"\x1c\r"
+        sock = socket.create_connection((host, port))
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        for i in range(0, len(first), 7):
+            sock.sendall(first[i:i + 7])
+            time.sleep(0.001)
+        sock.sendall(second + second)
+        sock.settimeout(30)
+        buffer = b""
+        while buffer.count(b"\x1c\r") < 3:
+            data = sock.recv(4096)
+            if not data:
+                break
+            buffer += data
+        sock.close()
+        acks = [unframe(part) for part in buffer.split(b"\x1c\r") if part.strip()]
+        print(json.dumps(acks))
         return 0
     print(__doc__, file=sys.stderr)
     return 2
