@@ -31,6 +31,15 @@ struct IngestdCommand: AsyncParsableCommand {
     @Option(name: .long, help: "API socket path (default: DATA/ingestd.sock).")
     var socket: String?
 
+    @Option(name: .customLong("dicom-port"), help: "DICOM C-STORE SCP port (0 = off).")
+    var dicomPort: Int?
+
+    @Option(name: .customLong("dicom-aet"), help: "AE title of the C-STORE SCP.")
+    var dicomAET: String?
+
+    @Option(name: .customLong("mllp-port"), help: "HL7 v2 MLLP listener port (0 = off).")
+    var mllpPort: Int?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String?
 
@@ -74,6 +83,9 @@ struct IngestdCommand: AsyncParsableCommand {
         if !watch.isEmpty { configuration.watch.dicomDirectories = watch }
         if !reports.isEmpty { configuration.watch.reportDirectories = reports }
         if let socket { configuration.socket.path = socket }
+        if let dicomPort { configuration.dicom.port = dicomPort }
+        if let dicomAET { configuration.dicom.aeTitle = dicomAET }
+        if let mllpPort { configuration.mllp.port = mllpPort }
         if let logLevel {
             guard let level = IngestdConfiguration.Logging.Level(rawValue: logLevel) else { throw ValidationError("unknown --log-level \(logLevel)") }
             configuration.logging.level = level
