@@ -146,31 +146,22 @@ final class StorageSCPBridge: Sendable {
         self.logger = logger
     }
 
-    /// Runs on a shim association thread (not a Swift executor), so blocking it until the async
-    /// sink finishes is safe and is what holds the C-STORE response back.
+    /// Runs on a shim association thread (not a Swift executor); blocking it until the sink has
+    /// made the instance durable is what holds the C-STORE response back.
     func store(_ instance: StoredInstance) -> UInt16 {
-        let outcome = StatusBox(UInt16(CDCMTK_SCP_STATUS_OUT_OF_RESOURCES))
-        let done = DispatchSemaphore(value: 0)
-        let sink = self.sink
-        let logger = self.logger
-        Task.detached {
-            do {
-                try await sink(instance)
-                outcome.set(UInt16(CDCMTK_SCP_STATUS_SUCCESS))
-            } catch {
-                let status: UInt16
-                if let error = error as? PACSError, error.code == .invalidInput {
-                    status = UInt16(CDCMTK_SCP_STATUS_CANNOT_UNDERSTAND)
-                } else {
-                    status = UInt16(CDCMTK_SCP_STATUS_OUT_OF_RESOURCES)
-                }
-                logger.warning("dicom.store.failed", metadata: ["status": "\(String(status, radix: 16))", "error": "\(error)"])
-                outcome.set(status)
+        do {
+            try sink(instance)
+            return UInt16(CDCMTK_SCP_STATUS_SUCCESS)
+        } catch {
+            let status: UInt16
+            if let error = error as? PACSError, error.code == .invalidInput {
+                status = UInt16(CDCMTK_SCP_STATUS_CANNOT_UNDERSTAND)
+            } else {
+                status = UInt16(CDCMTK_SCP_STATUS_OUT_OF_RESOURCES)
             }
-            done.signal()
+            logger.warning("dicom.store.failed", metadata: ["status": "\(String(status, radix: 16))", "error": "\(error)"])
+            return status
         }
-        done.wait()
-        return outcome.get()
     }
 
     func event(_ kind: Int32, calling: String, detail: String) {
@@ -189,13 +180,6 @@ final class StorageSCPBridge: Sendable {
     }
 }
 
-/// The status a sink task hands back to the waiting association thread.
-private final class StatusBox: Sendable {
-    private let value: Mutex<UInt16>
-    init(_ initial: UInt16) { value = Mutex(initial) }
-    func set(_ status: UInt16) { value.withLock { $0 = status } }
-    func get() -> UInt16 { value.withLock { $0 } }
-}
 
 private func string(_ pointer: UnsafePointer<CChar>?) -> String {
     pointer.map { String(cString: $0) } ?? ""

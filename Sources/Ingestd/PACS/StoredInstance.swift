@@ -26,4 +26,9 @@ public struct StoredInstance: Sendable, Equatable {
 /// Takes a received instance and returns only once it is durable; a throw makes the C-STORE fail
 /// (``PACSError/Code/invalidInput`` → 0xC000 "cannot understand", anything else → 0xA700 "out of
 /// resources", which an SCU retries).
-public typealias InstanceSink = @Sendable (StoredInstance) async throws -> Void
+///
+/// Synchronous on purpose: it runs on the association's own thread, where blocking for an fsync
+/// (or `IndexStore.writeBlocking`) is right. An async sink would need a cooperative-pool thread
+/// while the association thread waits, and a busy pool (2 threads on 2 cores, training or
+/// blocking work) then stalls every store until the SCU times out.
+public typealias InstanceSink = @Sendable (StoredInstance) throws -> Void
