@@ -9,7 +9,13 @@ struct IngestdCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingestd",
         abstract: "Research PACS ingestion daemon: watch, decode, extract evidence, index, serve over a Unix socket.",
+        usage: """
+            ingestd --data DIR [--watch DIR ...] [--reports DIR ...] [--socket PATH] [--log-level LEVEL]
+            ingestd --config FILE [flags that override it]
+            ingestd --check-config FILE
+            """,
         version: IngestdVersion.string,
+        // The decode worker the daemon starts for itself (not for people: hidden from help).
         subcommands: [DecodeWorkerCommand.self]
     )
 
