@@ -55,6 +55,7 @@ extension LGDEALearner {
         // Sinkhorn marginals: how often each finding is present across the reservoir's reports.
         var prev = [Float](repeating: 0, count: k)
         for e in evidence { for c in 0..<k { prev[c] += e.profile[c] } }
-        prevalence = prev.map { ($0 + 1) / Float(evidence.count + 2) }
+        let none = evidence.filter { e in !e.profile.contains { $0 > 0 } }.count
+        prevalence = prev.map { ($0 + 1) / Float(evidence.count + 2) } + [Float(none + 1) / Float(evidence.count + 2)]
     }
 }
