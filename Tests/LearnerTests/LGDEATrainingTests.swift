@@ -65,34 +65,6 @@ struct LGDEATrainingTests {
         #expect(trainer.groundingMaps(test.images, count: 24).count == 24)
     }
 
-    @Test func debugCurve() throws {
-        guard ProcessInfo.processInfo.environment["LGDEA_DEBUG"] != nil else { return }
-        ComputeThreads.configure(blas: 1, workers: 1)
-        for arm in [LGDEAArm.lgdeaNoUnpaired, .lgdea] {
-            var training = LGDEATrainingConfiguration()
-            training.warmupSteps = 5
-            training.propagationStart = 20
-            training.propagationInterval = 20
-            training.reservoirSize = 64
-            if ProcessInfo.processInfo.environment["LGDEA_ONLY_BCE"] != nil {
-                training.anchoringWeight = 0; training.contrastWeight = 0; training.matchingWeight = 0; training.orthogonalityWeight = 0
-            }
-            let env = ProcessInfo.processInfo.environment
-            if let v = env["SK"].flatMap(Float.init) { training.sinkhornWeight = v }
-            if let v = env["PL"].flatMap(Float.init) { training.pseudoLabelWeight = v }
-            if let v = env["CW"].flatMap(Float.init) { training.consistencyWeight = v }
-            if let v = env["MW"].flatMap(Float.init) { training.matchingWeight = v }
-            let trainer = try ArmTrainer(arm: arm, configuration: Self.configuration, training: training, seed: 3)
-            let test = Self.testSet()
-            let pool = Self.pool(paired: 24, images: 24, reports: 12)
-            for round in 0..<1 {
-                let r = try trainer.train(pool: pool, steps: 120, batchSize: 16)
-                let after = trainer.zeroShotScores(test.images, count: 24)
-                print(arm, round, Self.auc(after, test.labels, finding: 0), Self.auc(after, test.labels, finding: 1), r.finalLosses.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
-            }
-        }
-    }
-
     @Test func everyArmTrainsAndAnswers() throws {
         ComputeThreads.configure(blas: 1, workers: 1)
         let test = Self.testSet()
