@@ -23,11 +23,13 @@ struct LGDEABenchReport: Encodable {
     var extractionAgreement: Double?
     var threads: Int
     var arms: [ArmMetrics]
+    /// Per trained arm: steps, seconds, steps/s and the final losses.
+    var training: [String: ArmTrainer.Report]
     /// Arms that could not run, with the reason.
     var failures: [String: String]
 
     enum CodingKeys: String, CodingKey {
-        case seed, studies, steps, batch, style, real, findings, threads, arms, failures, epochs
+        case seed, studies, steps, batch, style, real, findings, threads, arms, failures, epochs, training
         case testStudies = "test_studies"
         case pairedFraction = "paired_fraction"
         case pairedStudies = "paired_studies"
