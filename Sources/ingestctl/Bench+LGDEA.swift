@@ -13,11 +13,13 @@ struct BenchLGDEA: AsyncParsableCommand {
     )
 
     @Option(help: "Corpus and training seed.") var seed: UInt64 = 1
-    @Option(help: "Training studies N (split into paired / unpaired images / unpaired reports).") var studies: Int = 2000
+    @Option(help: "Training studies N, split into paired / unpaired images / unpaired reports (default 2000; 200 with --quick).")
+    var studies: Int?
     @Option(help: "Held-out test studies (default N/4, at least 100, at most 600).") var testStudies: Int?
     @Option(help: "Share of training studies that are pairs (default 0.1; 0.5 with --quick).") var pairedFraction: Double?
     @Option(help: "Image side in pixels (phantom renders at ≥ 64).") var imageSize: Int = 64
-    @Option(help: "Epochs over the N training studies; every arm gets epochs·⌈N/batch⌉ steps.") var epochs: Int = 12
+    @Option(help: "Epochs over the N training studies; every arm gets epochs·⌈N/batch⌉ steps (default 12; 4 with --quick).")
+    var epochs: Int?
     @Option(help: "Batch size (default 64; 32 with --quick).") var batch: Int?
     @Option(help: "Phantom style JSON (default: the built-in benchmark style, docs/styles/lgdea-benchmark.json).") var style: String?
     @Option(help: "Comma-separated arms: clip-paired, clip-all, medclip, lgdea, lgdea-no-unpaired, untrained.")
@@ -31,11 +33,9 @@ struct BenchLGDEA: AsyncParsableCommand {
     @Flag(help: "Print one JSON line.") var json = false
 
     func run() async throws {
-        var n = studies, e = epochs
+        let n = studies ?? (quick ? 200 : 2000), e = epochs ?? (quick ? 4 : 12)
         var armList = arms.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if quick {
-            n = 200
-            e = 4
             if arms == LGDEAArmRunner.arms.joined(separator: ",") { armList = [LGDEAArmRunner.reference, "lgdea"] }
         }
         let known = LGDEAArmRunner.arms + [LGDEAArmRunner.reference]

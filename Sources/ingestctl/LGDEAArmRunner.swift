@@ -19,6 +19,15 @@ enum LGDEAArmRunner {
         LGDEAModel.Configuration(imageSize: data.imageSize)
     }
 
+    /// The Learner's defaults, except that propagation rounds scale with the budget: the defaults
+    /// (first round at step 300, then every 200) would never run within a short benchmark.
+    static func trainingConfiguration(steps: Int) -> LGDEATrainingConfiguration {
+        var t = LGDEATrainingConfiguration()
+        t.propagationStart = min(t.propagationStart, max(1, steps / 4))
+        t.propagationInterval = min(t.propagationInterval, max(10, steps / 8))
+        return t
+    }
+
     /// The pool an arm trains on: pairs only (clip-paired, lgdea-no-unpaired), every training
     /// study as a pair (clip-all), or pairs + unpaired images + unpaired reports (medclip, lgdea).
     static func pool(for arm: LGDEAArm, data: LGDEABenchData, seed: UInt64) -> TrainingPool {
@@ -44,7 +53,8 @@ enum LGDEAArmRunner {
             return (outputs(LGDEAModel(modelConfiguration(data), seed: budget.seed), data: data), nil)
         }
         guard let arm = LGDEAArm(rawValue: name) else { throw LGDEABenchError("unknown arm \(name)") }
-        let trainer = try ArmTrainer(arm: arm, configuration: modelConfiguration(data), seed: budget.seed)
+        let trainer = try ArmTrainer(
+            arm: arm, configuration: modelConfiguration(data), training: trainingConfiguration(steps: budget.steps), seed: budget.seed)
         let report = try trainer.train(pool: pool(for: arm, data: data, seed: budget.seed), steps: budget.steps, batchSize: budget.batch)
         let n = data.testCount
         let testExamples = (0..<n).map { LGDEAExample(report: data.testReports[$0], reportText: data.testTexts[$0]) }
