@@ -13,18 +13,20 @@ struct BenchLGDEA: AsyncParsableCommand {
     )
 
     @Option(help: "Corpus and training seed.") var seed: UInt64 = 1
-    @Option(help: "Training studies N, split into paired / unpaired images / unpaired reports (default 2000; 200 with --quick).")
+    @Option(help: "Training studies N, split into paired / unpaired images / unpaired reports (default 1500; 200 with --quick).")
     var studies: Int?
     @Option(help: "Held-out test studies (default N/4, at least 100, at most 600).") var testStudies: Int?
     @Option(help: "Share of training studies that are pairs (default 0.1; 0.5 with --quick).") var pairedFraction: Double?
     @Option(help: "Image side in pixels (phantom renders at ≥ 64).") var imageSize: Int = 64
-    @Option(help: "Epochs over the N training studies; every arm gets epochs·⌈N/batch⌉ steps (default 12; 4 with --quick).")
+    @Option(help: "Epochs over the N training studies; every arm gets epochs·⌈N/batch⌉ steps (default 10; 4 with --quick).")
     var epochs: Int?
     @Option(help: "Batch size (default 64; 32 with --quick).") var batch: Int?
     @Option(help: "Phantom style JSON (default: the built-in benchmark style, docs/styles/lgdea-benchmark.json).") var style: String?
     @Option(help: "Comma-separated arms: clip-paired, clip-all, medclip, lgdea, lgdea-no-unpaired, untrained.")
     var arms: String = LGDEAArmRunner.arms.joined(separator: ",")
     @Option(help: "BLAS and worker threads.") var threads: Int = 2
+    @Option(help: "Unpaired machinery of the lgdea arm: full (report priors, co-occurrence, two-hop, hypergraph) or plain (label spreading + teacher only), for the ablation.")
+    var propagation: String = "full"
     @Flag(help: "Tiny configuration for the test suite (≈ 1 min in debug): 200 studies, 100 test, 4 epochs of batch 32, half paired, arms untrained,lgdea.")
     var quick = false
     @Flag(help: "NIH ChestX-ray14 64 px images (train+valid for training, test for evaluation) with reports from their labels.")
@@ -33,11 +35,12 @@ struct BenchLGDEA: AsyncParsableCommand {
     @Flag(help: "Print one JSON line.") var json = false
 
     func run() async throws {
-        let n = studies ?? (quick ? 200 : 2000), e = epochs ?? (quick ? 4 : 12)
+        let n = studies ?? (quick ? 200 : 1500), e = epochs ?? (quick ? 4 : 10)
         var armList = arms.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if quick {
             if arms == LGDEAArmRunner.arms.joined(separator: ",") { armList = [LGDEAArmRunner.reference, "lgdea"] }
         }
+        guard ["full", "plain"].contains(propagation) else { throw ValidationError("--propagation must be full or plain") }
         let known = LGDEAArmRunner.arms + [LGDEAArmRunner.reference]
         if let unknown = armList.first(where: { !known.contains($0) }) {
             throw ValidationError("unknown arm \(unknown); known: \(known.joined(separator: ", "))")
@@ -81,7 +84,7 @@ struct BenchLGDEA: AsyncParsableCommand {
             let start = clock.now
             do {
                 let (out, trained) = try LGDEAArmRunner.run(
-                    arm: arm, data: data, budget: .init(steps: steps, batch: batch, seed: seed, threads: threads))
+                    arm: arm, data: data, budget: .init(steps: steps, batch: batch, seed: seed, threads: threads, plainPropagation: propagation == "plain"))
                 training[arm] = trained
                 rows.append(ArmEvaluator.evaluate(arm: arm, outputs: out, truth: data.truth, wallSeconds: (clock.now - start).seconds))
             } catch {
@@ -91,7 +94,7 @@ struct BenchLGDEA: AsyncParsableCommand {
         let report = LGDEABenchReport(
             seed: seed, studies: data.trainCount, testStudies: data.testCount, pairedFraction: pairedFraction, pairedStudies: data.paired.count,
             unpairedImages: data.unpairedImages.count, unpairedReports: data.unpairedReports.count, imageSize: data.imageSize,
-            epochs: e, steps: steps, batch: batch, style: styleName, real: real, findings: data.findings,
+            epochs: e, steps: steps, batch: batch, style: styleName, propagation: propagation, real: real, findings: data.findings,
             testPrevalence: LGDEABenchReport.prevalence(data), dataSeconds: dataSeconds, extractionAgreement: data.extractionAgreement, threads: threads, arms: rows, training: training, failures: failures)
         let encoder = JSONEncoder()
         encoder.outputFormatting = json ? [.sortedKeys] : [.sortedKeys, .prettyPrinted]

@@ -13,6 +13,7 @@ enum LGDEAArmRunner {
         var batch: Int
         var seed: UInt64
         var threads: Int
+        var plainPropagation = false
     }
 
     static func modelConfiguration(_ data: LGDEABenchData) -> LGDEAModel.Configuration {
@@ -21,10 +22,19 @@ enum LGDEAArmRunner {
 
     /// The Learner's defaults, except that propagation rounds scale with the budget: the defaults
     /// (first round at step 300, then every 200) would never run within a short benchmark.
-    static func trainingConfiguration(steps: Int) -> LGDEATrainingConfiguration {
+    /// `plain` keeps only label spreading blended with the teacher (the prototype's propagation).
+    static func trainingConfiguration(steps: Int, plain: Bool = false) -> LGDEATrainingConfiguration {
         var t = LGDEATrainingConfiguration()
         t.propagationStart = min(t.propagationStart, max(1, steps / 4))
         t.propagationInterval = min(t.propagationInterval, max(10, steps / 8))
+        if plain {
+            t.propagation.distributionAlignment = false
+            t.propagation.prevalenceShift = false
+            t.propagation.cooccurrence = false
+            t.propagation.twoHop = false
+            t.propagation.hypergraph = false
+            t.propagation.minimumPairWeight = 2  // no pseudo-pairs
+        }
         return t
     }
 
@@ -54,7 +64,7 @@ enum LGDEAArmRunner {
         }
         guard let arm = LGDEAArm(rawValue: name) else { throw LGDEABenchError("unknown arm \(name)") }
         let trainer = try ArmTrainer(
-            arm: arm, configuration: modelConfiguration(data), training: trainingConfiguration(steps: budget.steps), seed: budget.seed)
+            arm: arm, configuration: modelConfiguration(data), training: trainingConfiguration(steps: budget.steps, plain: budget.plainPropagation), seed: budget.seed)
         let report = try trainer.train(pool: pool(for: arm, data: data, seed: budget.seed), steps: budget.steps, batchSize: budget.batch)
         let n = data.testCount
         let testExamples = (0..<n).map { LGDEAExample(report: data.testReports[$0], reportText: data.testTexts[$0]) }
