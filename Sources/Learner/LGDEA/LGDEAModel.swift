@@ -24,9 +24,7 @@ public final class LGDEAModel {
         self.configuration = configuration
         var rng = SeededRandom(seed: seed)
         let c = configuration
-        regions = RegionEncoder(
-            imageSize: c.imageSize, widths: c.widths, residualBlocks: c.residualBlocks, headWidth: c.headWidth, groups: c.groups,
-            dimension: c.dimension, rng: &rng)
+        regions = RegionEncoder(c, rng: &rng)
         head = EvidenceHead(
             findings: c.findings.count, dimension: c.dimension, attentionTemperature: c.attentionTemperature,
             scoreTemperature: c.scoreTemperature, initialBias: c.initialBias, rng: &rng)
