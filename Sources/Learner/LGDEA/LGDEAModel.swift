@@ -48,6 +48,22 @@ public final class LGDEAModel {
         regions.backward(head.backward(dScores: dScores, dGlobal: dGlobal, dPooled: dPooled, dPrototypes: dPrototypes))
     }
 
+    /// Flat `[N·d]` global vectors and `[N·K]` σ(s) of standardised-on-the-fly images in [0, 1]
+    /// (each `imageSize²`), in one pass per chunk.
+    func globalsAndScores(_ images: [[Float]]) -> (global: [Float], scores: [Float]) {
+        var g: [Float] = [], s: [Float] = []
+        g.reserveCapacity(images.count * dimension)
+        s.reserveCapacity(images.count * findings.count)
+        for range in ImageInput.chunks(count: images.count, chunk: Self.inferenceChunk) {
+            var rng = SeededRandom(seed: 0)
+            let x = BatchSampling.augmented(Array(images[range]), size: imageSize, augmentation: nil, rng: &rng)
+            let o = forwardImages(x)
+            g += o.global.values
+            s += o.scores.values.map { 1 / (1 + expf(-$0)) }
+        }
+        return (g, s)
+    }
+
     // MARK: - Inference
 
     /// Runs the image side in chunks and hands each chunk's output with its first index.
