@@ -13,17 +13,21 @@ struct BenchLGDEA: AsyncParsableCommand {
     )
 
     @Option(help: "Corpus and training seed.") var seed: UInt64 = 1
-    @Option(help: "Training studies N (split into paired / unpaired images / unpaired reports).") var studies: Int = 2000
+    @Option(help: "Training studies N, split into paired / unpaired images / unpaired reports (default 1500; 200 with --quick).")
+    var studies: Int?
     @Option(help: "Held-out test studies (default N/4, at least 100, at most 600).") var testStudies: Int?
-    @Option(help: "Share of training studies that are pairs.") var pairedFraction: Double = 0.1
+    @Option(help: "Share of training studies that are pairs (default 0.1; 0.5 with --quick).") var pairedFraction: Double?
     @Option(help: "Image side in pixels (phantom renders at ≥ 64).") var imageSize: Int = 64
-    @Option(help: "Epochs over the N training studies; every arm gets epochs·⌈N/batch⌉ steps.") var epochs: Int = 12
-    @Option(help: "Batch size.") var batch: Int = 64
+    @Option(help: "Epochs over the N training studies; every arm gets epochs·⌈N/batch⌉ steps (default 10; 4 with --quick).")
+    var epochs: Int?
+    @Option(help: "Batch size (default 64; 32 with --quick).") var batch: Int?
     @Option(help: "Phantom style JSON (default: the built-in benchmark style, docs/styles/lgdea-benchmark.json).") var style: String?
     @Option(help: "Comma-separated arms: clip-paired, clip-all, medclip, lgdea, lgdea-no-unpaired, untrained.")
     var arms: String = LGDEAArmRunner.arms.joined(separator: ",")
     @Option(help: "BLAS and worker threads.") var threads: Int = 2
-    @Flag(help: "Tiny configuration for the test suite (≈ 1 min in debug): 160 studies, 80 test, 3 epochs, arms untrained,lgdea.")
+    @Option(help: "Unpaired machinery of the lgdea arm: full (report priors, co-occurrence, two-hop, hypergraph) or plain (label spreading + teacher only), for the ablation.")
+    var propagation: String = "full"
+    @Flag(help: "Tiny configuration for the test suite (≈ 1 min in debug): 200 studies, 100 test, 4 epochs of batch 32, half paired, arms untrained,lgdea.")
     var quick = false
     @Flag(help: "NIH ChestX-ray14 64 px images (train+valid for training, test for evaluation) with reports from their labels.")
     var real = false
@@ -31,13 +35,12 @@ struct BenchLGDEA: AsyncParsableCommand {
     @Flag(help: "Print one JSON line.") var json = false
 
     func run() async throws {
-        var n = studies, e = epochs
+        let n = studies ?? (quick ? 200 : 1500), e = epochs ?? (quick ? 4 : 10)
         var armList = arms.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if quick {
-            n = 160
-            e = 3
             if arms == LGDEAArmRunner.arms.joined(separator: ",") { armList = [LGDEAArmRunner.reference, "lgdea"] }
         }
+        guard ["full", "plain"].contains(propagation) else { throw ValidationError("--propagation must be full or plain") }
         let known = LGDEAArmRunner.arms + [LGDEAArmRunner.reference]
         if let unknown = armList.first(where: { !known.contains($0) }) {
             throw ValidationError("unknown arm \(unknown); known: \(known.joined(separator: ", "))")
@@ -46,10 +49,12 @@ struct BenchLGDEA: AsyncParsableCommand {
     }
 
     func execute(studies n: Int, epochs e: Int, arms armList: [String]) async throws {
+        let pairedFraction = self.pairedFraction ?? (quick ? 0.5 : 0.1)
+        let batch = self.batch ?? (quick ? 32 : 64)
         guard n >= 20, e > 0, batch > 1, (0...1).contains(pairedFraction), imageSize >= 64, imageSize % 8 == 0, threads > 0, !armList.isEmpty else {
             throw ValidationError("need studies ≥ 20, epochs > 0, batch > 1, paired fraction in 0...1, image size ≥ 64 and a multiple of 8")
         }
-        let test = testStudies ?? (quick ? 80 : min(600, max(100, n / 4)))
+        let test = testStudies ?? (quick ? 100 : min(600, max(100, n / 4)))
         ComputeThreads.configure(blas: threads, workers: threads)
         let clock = ContinuousClock()
         let t0 = clock.now
@@ -74,10 +79,13 @@ struct BenchLGDEA: AsyncParsableCommand {
         let steps = e * ((data.trainCount + batch - 1) / batch)
         var rows: [ArmMetrics] = []
         var failures: [String: String] = [:]
+        var training: [String: ArmTrainer.Report] = [:]
         for arm in armList {
             let start = clock.now
             do {
-                let out = try LGDEAArmRunner.run(arm: arm, data: data, budget: .init(steps: steps, batch: batch, seed: seed, threads: threads))
+                let (out, trained) = try LGDEAArmRunner.run(
+                    arm: arm, data: data, budget: .init(steps: steps, batch: batch, seed: seed, threads: threads, plainPropagation: propagation == "plain"))
+                training[arm] = trained
                 rows.append(ArmEvaluator.evaluate(arm: arm, outputs: out, truth: data.truth, wallSeconds: (clock.now - start).seconds))
             } catch {
                 failures[arm] = "\(error)"
@@ -86,8 +94,8 @@ struct BenchLGDEA: AsyncParsableCommand {
         let report = LGDEABenchReport(
             seed: seed, studies: data.trainCount, testStudies: data.testCount, pairedFraction: pairedFraction, pairedStudies: data.paired.count,
             unpairedImages: data.unpairedImages.count, unpairedReports: data.unpairedReports.count, imageSize: data.imageSize,
-            epochs: e, steps: steps, batch: batch, style: styleName, real: real, findings: data.findings,
-            testPrevalence: LGDEABenchReport.prevalence(data), dataSeconds: dataSeconds, extractionAgreement: data.extractionAgreement, threads: threads, arms: rows, failures: failures)
+            epochs: e, steps: steps, batch: batch, style: styleName, propagation: propagation, real: real, findings: data.findings,
+            testPrevalence: LGDEABenchReport.prevalence(data), dataSeconds: dataSeconds, extractionAgreement: data.extractionAgreement, threads: threads, arms: rows, training: training, failures: failures)
         let encoder = JSONEncoder()
         encoder.outputFormatting = json ? [.sortedKeys] : [.sortedKeys, .prettyPrinted]
         print(String(decoding: try encoder.encode(report), as: UTF8.self))

@@ -14,6 +14,8 @@ struct LGDEABenchReport: Encodable {
     var steps: Int
     var batch: Int
     var style: String
+    /// "full" or "plain" unpaired machinery for the lgdea arm.
+    var propagation: String
     var real: Bool
     var findings: [String]
     /// Share of test images with each finding (findings at 0 are skipped by the macro AUC).
@@ -23,11 +25,13 @@ struct LGDEABenchReport: Encodable {
     var extractionAgreement: Double?
     var threads: Int
     var arms: [ArmMetrics]
+    /// Per trained arm: steps, seconds, steps/s and the final losses.
+    var training: [String: ArmTrainer.Report]
     /// Arms that could not run, with the reason.
     var failures: [String: String]
 
     enum CodingKeys: String, CodingKey {
-        case seed, studies, steps, batch, style, real, findings, threads, arms, failures, epochs
+        case seed, studies, steps, batch, style, propagation, real, findings, threads, arms, failures, epochs, training
         case testStudies = "test_studies"
         case pairedFraction = "paired_fraction"
         case pairedStudies = "paired_studies"

@@ -59,6 +59,10 @@ struct LGDEALossTests {
         #expect(abs(col1 - 2) < 0.05)
         // Rows keep their preference order: the weakest preference for 0 moves most.
         #expect(q[flat: 7] > q[flat: 1])
+        // Sharp ε on wide logits: exp(s/ε) would under/overflow Float32; the log domain does not.
+        let wide = Tensor(shape: [3, 3], values: [-11, 9, 0, -10, -10, 0, 8, -11, 0])!
+        let qw = SinkhornEquipartition.assignments(wide, epsilon: 0.05, iterations: 3, marginals: [0.2, 0.3, 0.5])
+        #expect(qw.values.allSatisfy { $0.isFinite && $0 >= 0 })
     }
 
     @Test func evidenceTargetsFromAReport() {

@@ -31,7 +31,7 @@ public final class CLIPLearner {
     }
 
     @discardableResult
-    public func trainStep(pool: TrainingPool, batchSize: Int, schedule: WarmupCosineSchedule) -> LGDEALearner.Losses? {
+    public func trainStep(pool: TrainingPool, batchSize: Int, learningRate: Float) -> LGDEALearner.Losses? {
         var rng = LGDEALearner.stepRandom(seed: seed, step: step)
         let b = max(2, batchSize)
         guard !pool.paired.isEmpty else { return nil }
@@ -65,7 +65,7 @@ public final class CLIPLearner {
         model.text.backward(c.gradB)
         if expf(model.logScale.value.ptr[0]) < CLIPModel.maximumScale { model.logScale.grad.ptr[0] += c.dScale * scale }
         let norm = GradientClipping.clip(model.parameters, maxNorm: training.clipNorm)
-        if norm.isFinite { optimizer.update(learningRate: schedule.learningRate(step: step)) } else { for p in model.parameters { p.zeroGrad() } }
+        if norm.isFinite { optimizer.update(learningRate: learningRate) } else { for p in model.parameters { p.zeroGrad() } }
         model.clampScale()
         step += 1
         return ["contrastive": c.loss, "total": c.loss, "logit_scale": model.scale, "grad_norm": norm]

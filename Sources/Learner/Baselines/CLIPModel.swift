@@ -21,9 +21,7 @@ public final class CLIPModel {
         self.configuration = configuration
         var rng = SeededRandom(seed: seed)
         let c = configuration
-        regions = RegionEncoder(
-            imageSize: c.imageSize, widths: c.widths, residualBlocks: c.residualBlocks, headWidth: c.headWidth, groups: c.groups,
-            dimension: c.dimension, rng: &rng)
+        regions = RegionEncoder(c, rng: &rng)
         text = ReportTextEncoder(
             .init(buckets: c.textBuckets, embeddingDimension: c.dimension, hiddenDimension: 2 * c.dimension, outputDimension: c.dimension), rng: &rng)
         logScale = Parameter("clip.log_scale", Initializer.constant([1], logf(1 / 0.07)), decays: false)

@@ -51,7 +51,7 @@ public final class ArmTrainer {
     public var findings: [String] { configuration.findings }
     public var gridSize: Int { configuration.gridSize }
 
-    /// Trains `steps` steps (warm-up + cosine over exactly this budget). `progress` sees each
+    /// Trains `steps` more steps (warm-up + cosine over exactly this budget, from this call's start). `progress` sees each
     /// step's index and losses.
     @discardableResult
     public func train(pool: TrainingPool, steps: Int, batchSize: Int, progress: ((Int, [String: Float]) -> Void)? = nil) throws(LearnerError) -> Report {
@@ -71,9 +71,10 @@ public final class ArmTrainer {
         var recent: [[String: Float]] = []
         for s in 0..<max(0, steps) {
             let losses: [String: Float]?
+            let lr = schedule.learningRate(step: s)
             switch engine {
-            case .lgdea(let l): losses = l.trainStep(pool: pool, batchSize: batchSize, schedule: schedule)
-            case .clip(let l): losses = l.trainStep(pool: pool, batchSize: batchSize, schedule: schedule)
+            case .lgdea(let l): losses = l.trainStep(pool: pool, batchSize: batchSize, learningRate: lr)
+            case .clip(let l): losses = l.trainStep(pool: pool, batchSize: batchSize, learningRate: lr)
             }
             guard let losses else { throw LearnerError(.data, input: "pool", "no usable examples for a batch") }
             recent.append(losses)

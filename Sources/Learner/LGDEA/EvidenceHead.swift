@@ -30,7 +30,7 @@ final class EvidenceHead {
     let prototypes: Parameter
     let bias: Parameter
     let attention: AttentionPooling
-    let normRegions = L2Normalize(), normPrototypes = L2Normalize(), normPooled = L2Normalize(), normGlobal = L2Normalize()
+    let normRegions = L2Normalize(epsilon: 1e-2), normPrototypes = L2Normalize(), normPooled = L2Normalize(), normGlobal = L2Normalize()
     private var cached: Output?
 
     init(findings: Int, dimension: Int, attentionTemperature: Float, scoreTemperature: Float, initialBias: Float, rng: inout SeededRandom) {

@@ -1,21 +1,3 @@
-extension LGDEAModel {
-    /// Flat `[N·d]` global vectors and `[N·K]` σ(s) of standardised-on-the-fly images in [0, 1]
-    /// (each `imageSize²`), in one pass per chunk.
-    func globalsAndScores(_ images: [[Float]]) -> (global: [Float], scores: [Float]) {
-        var g: [Float] = [], s: [Float] = []
-        g.reserveCapacity(images.count * dimension)
-        s.reserveCapacity(images.count * findings.count)
-        for range in ImageInput.chunks(count: images.count, chunk: Self.inferenceChunk) {
-            var rng = SeededRandom(seed: 0)
-            let x = BatchSampling.augmented(Array(images[range]), size: imageSize, augmentation: nil, rng: &rng)
-            let o = forwardImages(x)
-            g += o.global.values
-            s += o.scores.values.map { 1 / (1 + expf(-$0)) }
-        }
-        return (g, s)
-    }
-}
-
 internal import Foundation
 
 extension LGDEALearner {
@@ -55,6 +37,7 @@ extension LGDEALearner {
         // Sinkhorn marginals: how often each finding is present across the reservoir's reports.
         var prev = [Float](repeating: 0, count: k)
         for e in evidence { for c in 0..<k { prev[c] += e.profile[c] } }
-        prevalence = prev.map { ($0 + 1) / Float(evidence.count + 2) }
+        let none = evidence.filter { e in !e.profile.contains { $0 > 0 } }.count
+        prevalence = prev.map { ($0 + 1) / Float(evidence.count + 2) } + [Float(none + 1) / Float(evidence.count + 2)]
     }
 }

@@ -15,7 +15,8 @@ public final class LGDEALearner {
     let ema: EMATeacher
     let optimizer: AdamW
     let findingIndex: [String: Int]
-    /// Report prevalence of each finding at the last propagation (Sinkhorn marginals).
+    /// Sinkhorn marginals from the last propagation's reports: each finding's prevalence and,
+    /// last, the share of reports with no present finding (K + 1 entries).
     var prevalence: [Float]?
 
     public init(_ configuration: LGDEAModel.Configuration, training: LGDEATrainingConfiguration, seed: UInt64) throws(LearnerError) {
@@ -44,10 +45,10 @@ public final class LGDEALearner {
     /// Losses of one step, by name (for logs and the benchmark's JSON).
     public typealias Losses = [String: Float]
 
-    /// One step at learning rate `schedule(step)`; nil when the pool holds no paired seed and no
+    /// One step at `learningRate`; nil when the pool holds no paired seed and no
     /// usable unpaired data.
     @discardableResult
-    public func trainStep(pool: TrainingPool, batchSize: Int, schedule: WarmupCosineSchedule) -> Losses? {
+    public func trainStep(pool: TrainingPool, batchSize: Int, learningRate: Float) -> Losses? {
         if training.useUnpaired, step >= training.propagationStart, training.propagationInterval > 0,
            (step - training.propagationStart) % training.propagationInterval == 0, !pool.unpairedImages.isEmpty
         {
@@ -105,9 +106,18 @@ public final class LGDEALearner {
                 profiles[nP + r] = pt.targets
             }
         }
-        let bce = Loss.binaryCrossEntropy(logits: o.scores, targets: y, weights: w)
-        addScores(bce.grad, 1)
-        losses["evidence"] = bce.loss
+        // Each term is a mean over its own rows, so adding unpaired rows to the batch does not
+        // dilute the seeds' supervision.
+        func rowsBCE(_ lo: Int, _ hi: Int, _ targets: [Float], _ weights: [Float], scale: Float) -> Float? {
+            guard hi > lo, weights[(lo * k)..<(hi * k)].contains(where: { $0 > 0 }) else { return nil }
+            let logits = Tensor(uninitialized: [hi - lo, k])
+            logits.ptr.update(from: o.scores.ptr + lo * k, count: (hi - lo) * k)
+            let r = Loss.binaryCrossEntropy(logits: logits, targets: Array(targets[(lo * k)..<(hi * k)]), weights: Array(weights[(lo * k)..<(hi * k)]))
+            for i in 0..<((hi - lo) * k) { dScores.ptr[lo * k + i] += scale * r.grad.ptr[i] }
+            return r.loss
+        }
+        losses["evidence"] = rowsBCE(0, nP, y, w, scale: 1) ?? 0
+        if let l = rowsBCE(nP, n, y, w, scale: 1) { losses["pseudo_label"] = l }
 
         // (e) consistency with the EMA teacher on a weak view, and Sinkhorn equipartition.
         if nI > 0 {
@@ -121,15 +131,21 @@ public final class LGDEALearner {
                     if p >= thr || p <= 1 - thr { cy[(nP + r) * k + c] = p >= 0.5 ? 1 : 0; cw[(nP + r) * k + c] = 1 }
                 }
             }
-            let cons = Loss.binaryCrossEntropy(logits: o.scores, targets: cy, weights: cw)
-            addScores(cons.grad, training.consistencyWeight)
-            losses["consistency"] = cons.loss
+            losses["consistency"] = rowsBCE(nP, n, cy, cw, scale: training.consistencyWeight) ?? 0
             if nI > 1, training.sinkhornWeight > 0 {
-                let q = SinkhornEquipartition.assignments(t.scores, epsilon: training.sinkhornEpsilon, iterations: training.sinkhornIterations, marginals: prevalence)
-                let student = Tensor(uninitialized: [nI, k])
-                student.ptr.update(from: o.scores.ptr + nP * k, count: nI * k)
+                // Assignments over the K findings plus a "none" column of fixed logit 0, so images
+                // without evidence have somewhere to go; column marginals = report prevalence.
+                let k1 = k + 1
+                let teacherScores = Tensor(zeros: [nI, k1]), student = Tensor(zeros: [nI, k1])
+                for r in 0..<nI {
+                    (teacherScores.ptr + r * k1).update(from: t.scores.ptr + r * k, count: k)
+                    (student.ptr + r * k1).update(from: o.scores.ptr + (nP + r) * k, count: k)
+                }
+                let q = SinkhornEquipartition.assignments(teacherScores, epsilon: training.sinkhornEpsilon, iterations: training.sinkhornIterations, marginals: prevalence)
                 let sk = Loss.softTargetCrossEntropy(logits: student, targets: q)
-                for i in 0..<(nI * k) { dScores.ptr[nP * k + i] += training.sinkhornWeight * sk.grad.ptr[i] }
+                for r in 0..<nI {
+                    for c in 0..<k { dScores.ptr[(nP + r) * k + c] += training.sinkhornWeight * sk.grad.ptr[r * k1 + c] }
+                }
                 losses["sinkhorn"] = sk.loss
             }
         }
@@ -209,14 +225,14 @@ public final class LGDEALearner {
         model.reports.backward(dReports: dReports, dItems: dItems)
         let norm = GradientClipping.clip(model.parameters, maxNorm: training.clipNorm)
         if norm.isFinite {
-            optimizer.update(learningRate: schedule.learningRate(step: step))
+            optimizer.update(learningRate: learningRate)
         } else {
             for p in model.parameters { p.zeroGrad() }
         }
         if useUnpaired { ema.update() }
         step += 1
         losses["grad_norm"] = norm
-        losses["total"] = losses["evidence", default: 0] + training.consistencyWeight * losses["consistency", default: 0]
+        losses["total"] = losses["evidence", default: 0] + losses["pseudo_label", default: 0] + training.consistencyWeight * losses["consistency", default: 0]
             + training.sinkhornWeight * losses["sinkhorn", default: 0] + training.anchoringWeight * losses["anchoring", default: 0]
             + training.orthogonalityWeight * losses["orthogonality", default: 0] + training.contrastWeight * losses["contrast", default: 0]
             + training.matchingWeight * losses["matching", default: 0]

@@ -29,8 +29,8 @@ extension LGDEAModel {
         public static let defaultFindings = EvidenceVocabulary.findings.filter { $0 != "no_finding" }
 
         public init(
-            imageSize: Int = 64, dimension: Int = 64, findings: [String] = Configuration.defaultFindings, widths: [Int] = [32, 64, 96],
-            residualBlocks: [Int] = [1, 0, 0], headWidth: Int = 96, groups: Int = 8, attentionTemperature: Float = 0.1,
+            imageSize: Int = 64, dimension: Int = 64, findings: [String] = Configuration.defaultFindings, widths: [Int] = [32, 64, 128],
+            residualBlocks: [Int] = [0, 0, 0], headWidth: Int = 128, groups: Int = 8, attentionTemperature: Float = 0.1,
             scoreTemperature: Float = 0.1, initialBias: Float = -1, textBuckets: Int = 1 << 15
         ) {
             self.imageSize = imageSize

@@ -24,9 +24,7 @@ public final class LGDEAModel {
         self.configuration = configuration
         var rng = SeededRandom(seed: seed)
         let c = configuration
-        regions = RegionEncoder(
-            imageSize: c.imageSize, widths: c.widths, residualBlocks: c.residualBlocks, headWidth: c.headWidth, groups: c.groups,
-            dimension: c.dimension, rng: &rng)
+        regions = RegionEncoder(c, rng: &rng)
         head = EvidenceHead(
             findings: c.findings.count, dimension: c.dimension, attentionTemperature: c.attentionTemperature,
             scoreTemperature: c.scoreTemperature, initialBias: c.initialBias, rng: &rng)
@@ -48,6 +46,22 @@ public final class LGDEAModel {
 
     func backwardImages(dScores: Tensor?, dGlobal: Tensor?, dPooled: Tensor?, dPrototypes: Tensor?) {
         regions.backward(head.backward(dScores: dScores, dGlobal: dGlobal, dPooled: dPooled, dPrototypes: dPrototypes))
+    }
+
+    /// Flat `[N·d]` global vectors and `[N·K]` σ(s) of standardised-on-the-fly images in [0, 1]
+    /// (each `imageSize²`), in one pass per chunk.
+    func globalsAndScores(_ images: [[Float]]) -> (global: [Float], scores: [Float]) {
+        var g: [Float] = [], s: [Float] = []
+        g.reserveCapacity(images.count * dimension)
+        s.reserveCapacity(images.count * findings.count)
+        for range in ImageInput.chunks(count: images.count, chunk: Self.inferenceChunk) {
+            var rng = SeededRandom(seed: 0)
+            let x = BatchSampling.augmented(Array(images[range]), size: imageSize, augmentation: nil, rng: &rng)
+            let o = forwardImages(x)
+            g += o.global.values
+            s += o.scores.values.map { 1 / (1 + expf(-$0)) }
+        }
+        return (g, s)
     }
 
     // MARK: - Inference

@@ -42,6 +42,13 @@ final class RegionEncoder {
         projection = Conv2D(name: "image.projection", inChannels: inChannels, outChannels: dimension, kernel: 1, bias: true, rng: &rng)
     }
 
+    /// The region grid an LGDEA configuration describes (shared by the LGDEA and CLIP models).
+    convenience init(_ c: LGDEAModel.Configuration, rng: inout SeededRandom) {
+        self.init(
+            imageSize: c.imageSize, widths: c.widths, residualBlocks: c.residualBlocks, headWidth: c.headWidth, groups: c.groups,
+            dimension: c.dimension, rng: &rng)
+    }
+
     var gridSize: Int { imageSize >> stages }
     var parameters: [Parameter] { trunk.parameters + projection.parameters }
 

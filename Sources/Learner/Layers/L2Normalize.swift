@@ -2,8 +2,10 @@
 public final class L2Normalize: Layer {
     private var y: Tensor?
     private var norms: [Float] = []
-    public let epsilon: Float = 1e-6
-    public init() {}
+    public let epsilon: Float
+    /// `epsilon` bounds the gradient (1/ε) of a vector near zero, e.g. a region feature whose
+    /// inputs are all cut by a ReLU.
+    public init(epsilon: Float = 1e-6) { self.epsilon = epsilon }
 
     public func forward(_ x: Tensor) -> Tensor {
         let d = x.shape.last!, rows = x.count / d

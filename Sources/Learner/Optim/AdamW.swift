@@ -4,9 +4,10 @@ internal import Foundation
 public final class AdamW {
     public var beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8
     public var weightDecay: Float
-    public private(set) var step = 0
+    public internal(set) var step = 0
     let parameters: [Parameter]
-    private var m: [Tensor], v: [Tensor]
+    /// First and second moments, per parameter (internal: checkpointed by the LGDEA trainer).
+    var m: [Tensor], v: [Tensor]
 
     public init(parameters: [Parameter], weightDecay: Float = 1e-4) {
         self.parameters = parameters

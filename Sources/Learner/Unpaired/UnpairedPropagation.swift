@@ -176,13 +176,22 @@ public enum UnpairedPropagation {
         let seedSlot = Dictionary(input.seedImages.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let normalizedReports = input.reportEmbeddings.isEmpty ? [] : RetrievalPrecision.normalizedRows(input.reportEmbeddings, d)
         let normalizedImages = input.reportEmbeddings.isEmpty ? [] : RetrievalPrecision.normalizedRows(input.imageEmbeddings, d)
+        // Soft Jaccard of every seed's report with every pairable set, computed once per round.
+        var seedSetAffinity = [Float](repeating: 0, count: cfg.twoHop ? input.seedReports.count * usableSets.count : 0)
+        if cfg.twoHop {
+            for (slot, r) in input.seedReports.enumerated() {
+                for u in usableSets.indices {
+                    seedSetAffinity[slot * usableSets.count + u] = softJaccard(input.reportEvidence[(r * k)..<(r * k + k)], setVectors[u][...])
+                }
+            }
+        }
         var used = [Int](repeating: 0, count: m)
         var pairs: [PseudoPair] = []
         for i in free {
             // Two-hop: neighbouring seeds' reports, by graph weight.
-            var hop: [(weight: Float, report: Int)] = []
+            var hop: [(weight: Float, slot: Int)] = []
             if cfg.twoHop {
-                for (j, w) in graph.neighbours[i] { if let s = seedSlot[j] { hop.append((w, input.seedReports[s])) } }
+                for (j, w) in graph.neighbours[i] { if let s = seedSlot[j] { hop.append((w, s)) } }
             }
             let hopTotal = hop.reduce(Float(0)) { $0 + $1.weight }
             let confidentEdges = (0..<k).filter { targets[i * k + $0] >= tau }
@@ -199,9 +208,7 @@ public enum UnpairedPropagation {
                 var rank = base
                 if hopTotal > 0 {
                     var affinity: Float = 0
-                    for (w, r) in hop {
-                        affinity += w * softJaccard(input.reportEvidence[(r * k)..<(r * k + k)], setVectors[u][...])
-                    }
+                    for (w, slot) in hop { affinity += w * seedSetAffinity[slot * usableSets.count + u] }
                     rank *= 1 + 0.5 * affinity / hopTotal
                 }
                 if cfg.hypergraph && !confidentEdges.isEmpty {
