@@ -18,16 +18,16 @@ struct BenchLGDEA: AsyncParsableCommand {
     @Option(help: "Held-out test studies (default N/4, at least 100, at most 600).") var testStudies: Int?
     @Option(help: "Share of training studies that are pairs (default 0.1; 0.5 with --quick).") var pairedFraction: Double?
     @Option(help: "Image side in pixels (phantom renders at ≥ 64).") var imageSize: Int = 64
-    @Option(help: "Epochs over the N training studies; every arm gets epochs·⌈N/batch⌉ steps (default 10; 4 with --quick).")
+    @Option(help: "Epochs over the N training studies; every arm gets epochs·⌈N/batch⌉ steps (default 10; 6 with --quick).")
     var epochs: Int?
-    @Option(help: "Batch size (default 64; 16 with --quick).") var batch: Int?
+    @Option(help: "Batch size (default 64; 32 with --quick).") var batch: Int?
     @Option(help: "Phantom style JSON (default: the built-in benchmark style, docs/styles/lgdea-benchmark.json).") var style: String?
     @Option(help: "Comma-separated arms: clip-paired, clip-all, medclip, lgdea, lgdea-no-unpaired, untrained.")
     var arms: String = LGDEAArmRunner.arms.joined(separator: ",")
     @Option(help: "BLAS and worker threads.") var threads: Int = 2
     @Option(help: "Unpaired machinery of the lgdea arm: full (report priors, co-occurrence, two-hop, hypergraph) or plain (label spreading + teacher only), for the ablation.")
     var propagation: String = "full"
-    @Flag(help: "Tiny configuration for the test suite (≈ 1 min in debug): 120 studies, 60 test, 4 epochs of batch 16, half paired, arms untrained,lgdea.")
+    @Flag(help: "Tiny configuration for the test suite (≈ 1 min in debug): 120 studies, 60 test, 6 epochs of batch 32, half paired, arms untrained,lgdea.")
     var quick = false
     @Flag(help: "NIH ChestX-ray14 64 px images (train+valid for training, test for evaluation) with reports from their labels.")
     var real = false
@@ -35,7 +35,7 @@ struct BenchLGDEA: AsyncParsableCommand {
     @Flag(help: "Print one JSON line.") var json = false
 
     func run() async throws {
-        let n = studies ?? (quick ? 120 : 1500), e = epochs ?? (quick ? 4 : 10)
+        let n = studies ?? (quick ? 120 : 1500), e = epochs ?? (quick ? 6 : 10)
         var armList = arms.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if quick {
             if arms == LGDEAArmRunner.arms.joined(separator: ",") { armList = [LGDEAArmRunner.reference, "lgdea"] }
@@ -50,7 +50,7 @@ struct BenchLGDEA: AsyncParsableCommand {
 
     func execute(studies n: Int, epochs e: Int, arms armList: [String]) async throws {
         let pairedFraction = self.pairedFraction ?? (quick ? 0.5 : 0.1)
-        let batch = self.batch ?? (quick ? 16 : 64)
+        let batch = self.batch ?? (quick ? 32 : 64)
         guard n >= 20, e > 0, batch > 1, (0...1).contains(pairedFraction), imageSize >= 64, imageSize % 8 == 0, threads > 0, !armList.isEmpty else {
             throw ValidationError("need studies ≥ 20, epochs > 0, batch > 1, paired fraction in 0...1, image size ≥ 64 and a multiple of 8")
         }
@@ -98,6 +98,8 @@ struct BenchLGDEA: AsyncParsableCommand {
             testPrevalence: LGDEABenchReport.prevalence(data), dataSeconds: dataSeconds, extractionAgreement: data.extractionAgreement, threads: threads, arms: rows, training: training, failures: failures)
         let encoder = JSONEncoder()
         encoder.outputFormatting = json ? [.sortedKeys] : [.sortedKeys, .prettyPrinted]
+        // A diverged arm (NaN losses or scores) must not cost the other arms' rows.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         print(String(decoding: try encoder.encode(report), as: UTF8.self))
         if !failures.isEmpty && rows.isEmpty {
             throw LGDEABenchError("no arm ran: \(failures.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; "))")
