@@ -29,7 +29,7 @@ for line in open(sys.argv[1]):
 metrics = ["zero_shot_auc", "normal_abnormal_auc", "i2r_p5", "i2r_p10", "r2i_p5", "r2i_p10", "pointing", "mean_iou",
            "confounder_share", "wall_seconds"]
 def stat(v):
-    v = [x for x in v if x is not None]
+    v = [x for x in v if isinstance(x, (int, float)) and not math.isnan(x)]  # "nan" strings: diverged arms
     if not v:
         return "–"
     m = sum(v) / len(v)
