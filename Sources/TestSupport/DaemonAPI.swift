@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The API's records (docs/api.md) as tests and benchmarks read them: only the fields they check,
 /// decoded leniently so that fields the daemon adds later do not break them.

@@ -61,9 +61,11 @@ public final class DaemonProcess {
         guard !isRunning else { throw DaemonProcessError(.alreadyRunning, "pid \(pid ?? 0) is still running") }
         launches += 1
         let log = layout.logs.appendingPathComponent("ingestd-\(launches).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle: FileHandle
-        do { handle = try FileHandle(forWritingTo: log) } catch {
+        do {
+            guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+            handle = try FileHandle(forWritingTo: log)
+        } catch {
             throw DaemonProcessError(.launchFailed, "cannot open log \(log.lastPathComponent)")
         }
         defer { try? handle.close() }

@@ -1,5 +1,6 @@
 import Foundation
 import Ingestd
+import Phantom
 import Testing
 import TestSupport
 
@@ -75,7 +76,7 @@ extension Integration {
                 }
             }
             let seconds = Date().timeIntervalSince(started)
-            while !feeding.isFinished { Thread.sleep(forTimeInterval: 0.05) }
+            while !feeding.isFinished { try await Task.sleep(for: .milliseconds(50)) }
 
             let (latencies, failures) = outcome.results()
             #expect(latencies.count == Self.clients * Self.queriesPerClient)

@@ -1,4 +1,6 @@
 import Foundation
+import Ingestd
+import Phantom
 import Glibc
 import Testing
 import TestSupport
@@ -38,7 +40,7 @@ extension Integration {
                 try dropper.drop(feed.items[i])
                 i += 1
                 guard moments.contains(i) else { continue }
-                Thread.sleep(forTimeInterval: Double.random(in: 0.05...1.5, using: &rng))
+                try await Task.sleep(for: .milliseconds(Int.random(in: 50...1500, using: &rng)))
                 daemon.kill(signal: SIGKILL)
                 killed += 1
                 let whileDown = Int.random(in: 0...8, using: &rng)

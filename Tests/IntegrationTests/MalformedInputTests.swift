@@ -1,4 +1,6 @@
 import Foundation
+import Ingestd
+import Phantom
 import Testing
 import TestSupport
 
