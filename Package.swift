@@ -82,6 +82,7 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -107,7 +108,7 @@ let package = Package(
         .testTarget(name: "IndexTests", dependencies: ["Index", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "LearnerTests", dependencies: ["Learner", "DataFormats", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "PhantomTests", dependencies: ["Phantom", "DICOM", "Evidence", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "IngestdTests", dependencies: ["Ingestd", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "IngestdTests", dependencies: ["Ingestd", "TestSupport", "Index", "Evidence", "DICOM", "Phantom"], swiftSettings: swiftSettings),
         // Real `ingestd` processes fed phantom studies: exactly-once across SIGKILL, quarantine, load, peers, PHI in logs.
         .testTarget(
             name: "IntegrationTests", dependencies: ["Ingestd", "Index", "Phantom", "DICOM", "TestSupport"], swiftSettings: swiftSettings),

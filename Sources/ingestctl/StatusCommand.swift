@@ -28,5 +28,14 @@ struct StatusCommand: AsyncParsableCommand {
         let status = try JSONDecoder().decode(StatusResponse.self, from: Data(response.body))
         print("ingestd \(status.version)  state \(status.state)  pid \(status.pid)  up \(Int(status.uptimeSeconds)) s")
         print("socket  \(status.socketPath)")
+        if let model = status.modelVersion { print("model   \(model)") }
+        if let c = status.counts {
+            print(TextTable.render(["", "count"], [
+                ["instances", "\(c.instances)"], ["studies", "\(c.studies)"], ["reports", "\(c.reports)"], ["pairs", "\(c.pairs)"],
+                ["unpaired studies", "\(c.unpairedStudies)"], ["unpaired reports", "\(c.unpairedReports)"],
+                ["quarantined", "\(c.quarantined)"], ["intake pending", "\(c.intakePending)"], ["in flight", "\(c.inFlight)"],
+                ["waiting for stability", "\(c.waitingForStability)"], ["processed", "\(c.processedTotal)"], ["failed", "\(c.failedTotal)"],
+            ]))
+        }
     }
 }

@@ -9,7 +9,8 @@ struct IngestdCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingestd",
         abstract: "Research PACS ingestion daemon: watch, decode, extract evidence, index, serve over a Unix socket.",
-        version: IngestdVersion.string
+        version: IngestdVersion.string,
+        subcommands: [DecodeWorkerCommand.self]
     )
 
     @Option(name: .long, help: "TOML configuration file. Flags given on the command line override it.")

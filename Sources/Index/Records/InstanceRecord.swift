@@ -15,10 +15,15 @@ public struct InstanceRecord: StoreRecord, Equatable {
     public var sourcePath: String?
     /// Seconds since 1970 when first recorded.
     public var receivedAt: Double
+    /// Seconds since 1970 when the instance's vectors became searchable (committed with the
+    /// record); nil for records written before the daemon recorded it. An optional field added
+    /// without a version bump: older records decode with nil, older builds ignore it.
+    public var indexedAt: Double?
 
     public init(
         sopInstanceUID: String, studyInstanceUID: String, seriesInstanceUID: String? = nil, accessionNumber: String? = nil,
-        modality: String? = nil, studyDate: Int? = nil, contentDigest: String, sourcePath: String? = nil, receivedAt: Double = 0
+        modality: String? = nil, studyDate: Int? = nil, contentDigest: String, sourcePath: String? = nil, receivedAt: Double = 0,
+        indexedAt: Double? = nil
     ) {
         self.sopInstanceUID = sopInstanceUID
         self.studyInstanceUID = studyInstanceUID
@@ -29,5 +34,6 @@ public struct InstanceRecord: StoreRecord, Equatable {
         self.contentDigest = contentDigest
         self.sourcePath = sourcePath
         self.receivedAt = receivedAt
+        self.indexedAt = indexedAt
     }
 }

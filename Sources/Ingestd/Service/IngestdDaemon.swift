@@ -1,10 +1,14 @@
-import Foundation
+import Evidence
+public import Foundation
+import Index
 public import Logging
 import ServiceLifecycle
 import UnixSignals
 
 /// The daemon: one ``ServiceGroup`` of every long-running part, started in dependency order and
-/// shut down gracefully in reverse on SIGTERM/SIGINT (the API drains before storage closes).
+/// shut down gracefully in reverse on SIGTERM/SIGINT: the API stops first, then the watchers,
+/// then the pipeline finishes (or requeues) its in-flight items; last the vector graphs are
+/// checkpointed and the store is closed.
 public struct IngestdDaemon: Sendable {
     public let configuration: IngestdConfiguration
     let logger: Logger
@@ -14,22 +18,52 @@ public struct IngestdDaemon: Sendable {
         self.logger = logger
     }
 
+    /// Where the store lives under the data directory.
+    public static func storeURL(dataDirectory: String) -> URL {
+        URL(fileURLWithPath: dataDirectory).appendingPathComponent("index")
+    }
+
     /// Runs until a shutdown signal arrives.
     ///
-    /// - Throws: ``DaemonStartError`` when the data directory cannot be prepared.
+    /// - Throws: ``DaemonStartError`` when the data directory or the store cannot be opened.
     public func run() async throws {
         try prepareDirectories()
         let environment = ProcessInfo.processInfo.environment
         let notifier = SystemdNotifier(environment: environment)
         let logger = self.logger
+        let configuration = self.configuration
+        let storeURL = Self.storeURL(dataDirectory: configuration.dataDirectory)
+        let store: IndexStore
+        do {
+            store = try IndexStore.open(at: storeURL, logger: logger)
+        } catch {
+            throw DaemonStartError(path: storeURL.path, message: "cannot open the store: \(error)")
+        }
+        let models = ModelHost(try Self.initialModel(configuration))
+        let decoder = DecodeWorkerPool(
+            settings: .init(
+                executable: DecodeWorkerPool.Settings.currentExecutable, workers: min(2, max(1, configuration.limits.pipelineConcurrency))),
+            logger: logger)
+        let extractor = try Self.extractor(configuration, store: store, logger: logger)
+        let pipeline: IngestPipeline
+        do {
+            pipeline = try IngestPipeline(
+                store: store, models: models, decoder: decoder, extractor: extractor, settings: .init(configuration: configuration), logger: logger)
+        } catch {
+            store.close()
+            throw DaemonStartError(path: storeURL.path, message: "cannot read the store: \(error)")
+        }
         var services: [any Service] = []
         if let interval = SystemdNotifier.watchdogInterval(environment: environment) {
             services.append(SystemdWatchdog(notifier: notifier, interval: interval))
         }
+        services.append(pipeline)
+        services.append(VectorCheckpointService(store: store, logger: logger))
+        services.append(FileWatchService(watch: configuration.watch, pipeline: pipeline, logger: logger))
         services.append(
             APIServer(configuration: configuration, logger: logger) {
                 notifier.ready(status: "serving")
-                logger.info("daemon.ready")
+                logger.info("daemon.ready", metadata: ["model.version": "\(models.current.version)"])
             })
         let group = ServiceGroup(
             configuration: .init(
@@ -37,9 +71,52 @@ public struct IngestdDaemon: Sendable {
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 cancellationSignals: [],
                 logger: logger))
-        defer { notifier.stopping() }
-        try await group.run()
+        var failure: (any Error)?
+        do {
+            try await group.run()
+        } catch {
+            failure = error
+        }
+        notifier.stopping()
+        await decoder.shutdown()
+        do {
+            try store.checkpointVectors()
+        } catch {
+            logger.warning("index.checkpoint_failed", metadata: ["error": "\(error)"])
+        }
+        store.close()
+        if let failure { throw failure }
         logger.info("daemon.stopped")
+    }
+
+    /// The model served until training produces one: a deterministic random projection.
+    static func initialModel(_ configuration: IngestdConfiguration) throws -> any EvidenceModel {
+        do {
+            return try RandomProjectionModel(imageSize: configuration.training.imageSize, dimension: configuration.training.embeddingDimension)
+        } catch {
+            throw DaemonStartError(path: "vocabulary", message: "cannot load the bundled vocabulary: \(error)")
+        }
+    }
+
+    /// The rule extractor, or the LLM extractor (rules as its fallback, answers cached in the
+    /// store) when `extractor.kind` is `llm`, or `auto` with an endpoint configured.
+    static func extractor(_ configuration: IngestdConfiguration, store: IndexStore, logger: Logger) throws -> any EvidenceExtracting {
+        let rules: RuleExtractor
+        do {
+            rules = RuleExtractor(vocabulary: try Vocabulary.bundled())
+        } catch {
+            throw DaemonStartError(path: "vocabulary", message: "cannot load the bundled vocabulary: \(error)")
+        }
+        let settings = configuration.extractor
+        let wantsLLM = settings.kind == .llm || (settings.kind == .auto && settings.llmURL != nil)
+        guard wantsLLM, let url = settings.llmURL else { return rules }
+        do {
+            let key = try LLMEndpoint.apiKey(file: settings.llmAPIKeyFile, environmentVariable: "INGESTD_LLM_API_KEY")
+            let endpoint = LLMEndpoint(baseURL: url, model: settings.llmModel ?? "default", apiKey: key, allowRemote: settings.allowRemoteLLM)
+            return try LLMExtractor(endpoint: endpoint, rules: rules, cache: IndexedExtractionCache(store: store, logger: logger), logger: logger)
+        } catch {
+            throw DaemonStartError(path: "extractor", message: "\(error)")
+        }
     }
 
     private func prepareDirectories() throws {

@@ -43,9 +43,7 @@ public struct DirectoryScanner: Sendable {
                 continue  // vanished between listing and stat
             }
             if type == .typeRegular {
-                let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
-                let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-                files.append(FileObservation(path: path, size: size, modifiedNanoseconds: Int64((modified * 1e9).rounded())))
+                files.append(Self.observation(path: path, attributes: attributes))
             } else if type == .typeDirectory {
                 if depth < maxDepth {
                     walk(path, depth: depth + 1, into: &files, problems: &problems)
@@ -54,6 +52,23 @@ public struct DirectoryScanner: Sendable {
                 }
             }
         }
+    }
+}
+
+extension DirectoryScanner {
+    /// One regular file's current (size, mtime), as a scan would see it; nil for anything else
+    /// (gone, a link, a folder).
+    public static func observe(path: String) -> FileObservation? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            attributes[.type] as? FileAttributeType == .typeRegular
+        else { return nil }
+        return observation(path: path, attributes: attributes)
+    }
+
+    static func observation(path: String, attributes: [FileAttributeKey: Any]) -> FileObservation {
+        let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return FileObservation(path: path, size: size, modifiedNanoseconds: Int64((modified * 1e9).rounded()))
     }
 }
 

@@ -16,7 +16,10 @@ public struct StableFileDetector: Sendable {
 
     /// Feeds one complete scan taken at `now` (nanoseconds, monotonic); returns the files that
     /// became ready, in path order.
-    public mutating func update(with scan: [FileObservation], now: Int64) -> [FileObservation] {
+    ///
+    /// With `complete: false` the scan covers only some files (re-stats of pending files and
+    /// inotify sightings): files missing from it are not forgotten.
+    public mutating func update(with scan: [FileObservation], now: Int64, complete: Bool = true) -> [FileObservation] {
         var ready: [FileObservation] = []
         var seen = Set<String>()
         for observation in scan {
@@ -40,10 +43,25 @@ public struct StableFileDetector: Sendable {
         }
         // Files that disappeared (moved to an archive, deleted) are forgotten, so a file that comes
         // back under the same name is considered afresh.
-        for path in pending.keys where !seen.contains(path) { pending[path] = nil }
-        for path in handedOut.keys where !seen.contains(path) { handedOut[path] = nil }
+        if complete {
+            for path in pending.keys where !seen.contains(path) { pending[path] = nil }
+            for path in handedOut.keys where !seen.contains(path) { handedOut[path] = nil }
+        }
         return ready.sorted { $0.path < $1.path }
     }
+
+    /// Marks a file ready without waiting (it was renamed into place or closed after writing):
+    /// the same (path, size, mtime) is not handed out again by a later scan.
+    /// Returns false when exactly this observation was already handed out.
+    public mutating func accept(_ observation: FileObservation) -> Bool {
+        if handedOut[observation.path] == observation { return false }
+        handedOut[observation.path] = observation
+        pending[observation.path] = nil
+        return true
+    }
+
+    /// Paths seen but not yet stable (re-checked between full scans).
+    public var pendingPaths: [String] { Array(pending.keys) }
 
     /// Files seen but not yet stable (for status and progress).
     public var pendingCount: Int { pending.count }

@@ -1,0 +1,116 @@
+import Foundation
+import Evidence
+import Index
+import Logging
+
+/// The background job behind `POST /v1/reindex`: re-embeds every instance and report with the
+/// model served when the job starts, into that version's spaces, a page at a time.
+///
+/// One job runs at a time; starting while one runs returns the running one. Items whose image
+/// cannot be obtained (source file gone) are counted as skipped, not fatal.
+actor ReindexJob {
+    private var status = ReindexStatus()
+    private var task: Task<Void, Never>?
+    static let imageBatch = 16
+    static let reportBatch = 64
+
+    var current: ReindexStatus { status }
+
+    /// Starts a job unless one is running.
+    func start(engine: QueryEngine) throws(APIError) -> ReindexStatus {
+        if status.state == .running { return status }
+        let model = engine.context.models.current
+        let store = engine.store
+        let total: Int
+        do {
+            total = try Self.count(.instances, store) + Self.count(.reports, store)
+        } catch {
+            throw APIError.internal("index: \(error.code.rawValue) (\(error.input))")
+        }
+        status = ReindexStatus(job: status.job + 1, state: .running, modelVersion: model.version, done: 0, total: total)
+        let job = status.job
+        // The job outlives the request that started it; `cancel()` (API shutdown) ends it.
+        task = Task { [engine] in
+            do {
+                try await self.run(engine: engine, model: model)
+                self.finish(job: job, error: nil)
+            } catch {
+                engine.context.logger.error("api.reindex.failed", metadata: ["job": "\(job)", "error.type": "\(type(of: error))"])
+                self.finish(job: job, error: "\(error)")
+            }
+        }
+        engine.context.logger.info("api.reindex.started", metadata: ["job": "\(job)", "model.version": "\(model.version)", "total": "\(total)"])
+        return status
+    }
+
+    func cancel() {
+        task?.cancel()
+    }
+
+    /// Waits for the running job (tests, `--wait` is client-side polling).
+    func wait() async {
+        await task?.value
+    }
+
+    private func finish(job: Int, error: String?) {
+        guard status.job == job else { return }
+        status.state = error == nil ? .done : .failed
+        status.error = error
+    }
+
+    private func advance(done: Int, skipped: Int) {
+        status.done += done
+        status.skipped += skipped
+    }
+
+    private func run(engine: QueryEngine, model: any EvidenceModel) async throws {
+        let store = engine.store
+        let imageSpace = VectorSpace(modelVersion: model.version, kind: .imageGlobal)
+        let reportSpace = VectorSpace(modelVersion: model.version, kind: .report)
+        var after: String? = nil
+        while true {
+            try Task.checkCancellation()
+            let last = after
+            let page = try await Offload.run { () throws(IndexError) in try store.recordPage(.instances, after: last, limit: Self.imageBatch, as: InstanceRecord.self) }
+            guard let lastKey = page.last?.key else { break }
+            after = lastKey
+            var ids: [String] = []
+            var images: [[Float]] = []
+            for (uid, _) in page {
+                if let image = try? await engine.displayImage(for: uid, size: model.imageSize) {
+                    ids.append(uid)
+                    images.append(image)
+                }
+            }
+            let batch = images
+            let vectors = await Offload.run { batch.isEmpty ? [] : model.embedImages(batch) }
+            for (id, vector) in zip(ids, vectors) { try await store.putVector(vector, id: id, space: imageSpace) }
+            advance(done: ids.count, skipped: page.count - ids.count)
+        }
+        after = nil
+        while true {
+            try Task.checkCancellation()
+            let last = after
+            let page = try await Offload.run { () throws(IndexError) in try store.recordPage(.reports, after: last, limit: Self.reportBatch, as: ReportRecord.self) }
+            guard let lastKey = page.last?.key else { break }
+            after = lastKey
+            var items: [[Evidence.EvidenceItem]] = []
+            for (_, record) in page { items.append(await engine.evidenceItems(record)) }
+            let batch = items
+            let vectors = await Offload.run { model.embedReports(batch) }
+            for ((key, _), vector) in zip(page, vectors) { try await store.putVector(vector, id: key, space: reportSpace) }
+            advance(done: page.count, skipped: 0)
+        }
+    }
+
+    private static func count(_ family: ColumnFamily, _ store: IndexStore) throws(IndexError) -> Int {
+        var n = 0
+        var after: String? = nil
+        while true {
+            let keys = try store.scanKeys(family, after: after, limit: 4096)
+            n += keys.count
+            guard keys.count == 4096, let last = keys.last else { return n }
+            after = last
+        }
+    }
+}

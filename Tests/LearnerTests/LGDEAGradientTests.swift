@@ -1,0 +1,67 @@
+import Testing
+@testable import Learner
+
+/// Backward passes of the LGDEA layers against central finite differences (tiny shapes).
+struct LGDEAGradientTests {
+    @Test func evidenceHeadAllOutputs() {
+        ComputeThreads.configure(blas: 1, workers: 1)
+        var rng = SeededRandom(seed: 11)
+        let head = EvidenceHead(findings: 3, dimension: 5, attentionTemperature: 0.5, scoreTemperature: 0.5, initialBias: -1, rng: &rng)
+        let v = GradientCheck.random([2, 4, 5], seed: 12)
+        let rs = GradientCheck.random([2, 3], seed: 13), rg = GradientCheck.random([2, 5], seed: 14)
+        let rz = GradientCheck.random([2, 3, 5], seed: 15), rp = GradientCheck.random([3, 5], seed: 16)
+        func loss() -> Double {
+            let o = head.forward(v)
+            return GradientCheck.dot(rs, o.scores) + GradientCheck.dot(rg, o.global) + GradientCheck.dot(rz, o.pooled)
+                + GradientCheck.dot(rp, o.prototypes)
+        }
+        _ = head.forward(v)
+        for p in head.parameters { p.zeroGrad() }
+        let dv = head.backward(dScores: rs, dGlobal: rg, dPooled: rz, dPrototypes: rp).copy()
+        #expect(GradientCheck.relativeError(of: v, analytic: dv, eps: 1e-2, loss: loss) < 2e-2)
+        for p in head.parameters {
+            let e = GradientCheck.relativeError(of: p.value, analytic: p.grad.copy(), eps: 1e-2, loss: loss)
+            #expect(e < 2e-2, "\(p.name): \(e)")
+        }
+    }
+
+    @Test func reportEncoderReportsAndItems() {
+        ComputeThreads.configure(blas: 1, workers: 1)
+        var rng = SeededRandom(seed: 21)
+        let enc = ReportEncoder(findings: ["edema", "pneumothorax"], dimension: 4, textBuckets: 31, rng: &rng)
+        let reports: [[EvidenceItem]] = [
+            [EvidenceItem(finding: "edema", severity: "mild", text: "mild edema"), EvidenceItem(finding: "pneumothorax", presence: "absent", text: "no pneumothorax")],
+            [EvidenceItem(finding: "pneumothorax", locations: ["left"], presence: "uncertain", text: "possible left pneumothorax")],
+            [],
+        ]
+        let rt = GradientCheck.random([3, 4], seed: 22), ru = GradientCheck.random([3, 4], seed: 23)
+        func loss() -> Double {
+            let o = enc.forward(reports)
+            return GradientCheck.dot(rt, o.reports) + GradientCheck.dot(ru, o.items)
+        }
+        let o = enc.forward(reports)
+        #expect(o.itemFinding == [0, 1, 1] && o.counted == [true, false, true])
+        for p in enc.parameters { p.zeroGrad() }
+        enc.backward(dReports: rt, dItems: ru)
+        for p in enc.parameters {
+            let e = GradientCheck.relativeError(of: p.value, analytic: p.grad.copy(), eps: 1e-2, loss: loss)
+            #expect(e < 2e-2, "\(p.name): \(e)")
+        }
+    }
+
+    @Test func regionEncoderParameters() {
+        ComputeThreads.configure(blas: 1, workers: 1)
+        var rng = SeededRandom(seed: 31)
+        let enc = RegionEncoder(imageSize: 8, widths: [3, 4], residualBlocks: [1], headWidth: 4, groups: 2, dimension: 3, rng: &rng)
+        let x = GradientCheck.random([2, 8, 8, 1], seed: 32)
+        let y = enc.forward(x)
+        #expect(y.shape == [2, 4, 3])
+        let r = GradientCheck.random(y.shape, seed: 33)
+        for p in enc.parameters { p.zeroGrad() }
+        enc.backward(r)
+        for p in enc.parameters {
+            let e = GradientCheck.relativeError(of: p.value, analytic: p.grad.copy(), samples: 12, eps: 1e-3) { GradientCheck.dot(r, enc.forward(x)) }
+            #expect(e < 3e-2, "\(p.name): \(e)")
+        }
+    }
+}
