@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Ingestd
+import Phantom
 import TestSupport
 
 /// `ingestctl bench ingest --studies N --json`: the daemon end to end against a store-only PACS.

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Ingestd
 import Testing
 import TestSupport
 
