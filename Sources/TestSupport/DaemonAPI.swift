@@ -10,13 +10,15 @@ public enum DaemonAPI {
         public var receivedAt: Timestamp?
         /// When the instance became searchable (its vectors committed).
         public var indexedAt: Timestamp?
+        /// A vector exists for the served model.
+        public var indexed: Bool?
         public var pairedReport: String?
         public var matchedBy: String?
         public var sourcePath: String?
 
         enum CodingKeys: String, CodingKey {
             case sopInstanceUID = "sop_instance_uid", studyInstanceUID = "study_instance_uid", receivedAt = "received_at"
-            case indexedAt = "indexed_at", pairedReport = "paired_report", matchedBy = "matched_by", sourcePath = "source_path"
+            case indexedAt = "indexed_at", indexed, pairedReport = "paired_report", matchedBy = "matched_by", sourcePath = "source_path"
         }
     }
 

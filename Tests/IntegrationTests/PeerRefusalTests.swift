@@ -50,6 +50,17 @@ extension Integration {
             #expect(status.state == "running")
             #expect(status.pid == daemon.pid)
             #expect(daemon.stop() == 0)
+
+            // Control: the same client, once its uid is allowed, gets an answer (so the refusal
+            // above was the peer check, not the file system or the client).
+            let nobody = try #require(getpwnam("nobody")).pointee.pw_uid
+            try Integration.configure(&layout, socket: "mode = \"0666\"\nallowed_uids = [\(nobody)]")
+            let allowing = DaemonProcess(layout: layout)
+            try allowing.start()
+            let allowed = try ProcessRunner.runTool(prefix[0], Array(prefix.dropFirst()) + curl + ["http://ingestd/v1/status"])
+            #expect(allowed.status == 0)
+            #expect(allowed.stdoutString.contains("\"state\":\"running\""))
+            #expect(allowing.stop() == 0)
             layout.remove()
         }
     }
