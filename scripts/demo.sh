@@ -31,7 +31,7 @@ counts() {
     api http://ingestd/v1/status | "$py" -c '
 import json, sys
 s = json.load(sys.stdin); c = s.get("counts", {})
-print("instances %(instances)5d  reports %(reports)4d  pairs %(pairs)4d  unpaired studies %(unpaired_studies)3d / reports %(unpaired_reports)3d  quarantined %(quarantined)d  pending %(intake_pending)d" % {k: c.get(k, 0) for k in ["instances","reports","pairs","unpaired_studies","unpaired_reports","quarantined","intake_pending"]})'
+print("%(instances)4d images  %(reports)4d reports  %(pairs)4d pairs  unpaired %(unpaired_studies)3d+%(unpaired_reports)-3d  quarantined %(quarantined)d  pending %(intake_pending)3d" % {k: c.get(k, 0) for k in ["instances","reports","pairs","unpaired_studies","unpaired_reports","quarantined","intake_pending"]})'
 }
 started=$(date +%s)
 
@@ -71,7 +71,7 @@ mkdir -p "$work/watch" "$work/reports"
 "$bin/ingestd" --data "$work/data" --watch "$work/watch" --reports "$work/reports" --socket "$sock" 2> "$work/ingestd.log" &
 daemon_pid=$!
 for _ in $(seq 1 300); do api -f http://ingestd/v1/status >/dev/null 2>&1 && break; sleep 0.1; done
-ctl status
+ctl status | head -n 3
 total=$(wc -l < "$work/feed.list")
 pause=$("$py" -c "print(max(0.0, $stream_seconds / max(1, $total) - 0.004))")
 n=0
@@ -79,7 +79,7 @@ while read -r kind path; do
     name=$(basename "$path")
     cp "$path" "$work/$kind/.$name.partial" && mv "$work/$kind/.$name.partial" "$work/$kind/$name"
     n=$((n + 1))
-    if [ $((n % 20)) -eq 0 ] || [ "$n" -eq "$total" ]; then printf '\r  dropped %4d/%d  |  %s' "$n" "$total" "$(counts)"; fi
+    if [ $((n % 20)) -eq 0 ] || [ "$n" -eq "$total" ]; then printf '\r  dropped %3d/%d | %s' "$n" "$total" "$(counts)"; fi
     sleep "$pause"
 done < "$work/feed.list"
 expected_instances=$(grep -c '^watch' "$work/feed.list")
@@ -89,7 +89,7 @@ for _ in $(seq 1 600); do
 import json, sys
 c = json.load(sys.stdin).get("counts", {})
 print(1 if c.get("instances", 0) + c.get("quarantined", 0) >= int(sys.argv[1]) and c.get("intake_pending", 0) == 0 and c.get("in_flight", 0) == 0 else 0)' "$expected_instances")
-    printf '\r  dropped %4d/%d  |  %s' "$n" "$total" "$(counts)"
+    printf '\r  dropped %3d/%d | %s' "$n" "$total" "$(counts)"
     [ "$done_now" = 1 ] && break
     sleep 0.5
 done

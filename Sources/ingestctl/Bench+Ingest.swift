@@ -83,7 +83,7 @@ struct BenchIngest: AsyncParsableCommand {
             note: "ingestd: first file drop to last instance searchable (decode in a worker process, extract, pair, embed, index); "
                 + "orthanc: REST POST /instances, store only; same files, same machine, one after the other")
         let encoder = JSONEncoder()
-        encoder.outputFormatting = json ? [.sortedKeys] : [.sortedKeys, .prettyPrinted]
+        encoder.outputFormatting = json ? [.sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         print(String(decoding: try encoder.encode(report), as: UTF8.self))
     }
 
