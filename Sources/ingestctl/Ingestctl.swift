@@ -17,6 +17,7 @@ struct Ingestctl: AsyncParsableCommand {
             ReindexCommand.self,
             ExportCommand.self,
             MetricsCommand.self,
+            TrainCommand.self,
             DicomCommand.self,
             EvidenceCommand.self,
             PhantomCommand.self,

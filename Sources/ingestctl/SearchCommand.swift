@@ -82,6 +82,8 @@ struct SearchCommand: AsyncParsableCommand {
         let shown = facts.filter { $0.presence != .absent }.map { f in
             (f.presence == .uncertain ? "?" : "") + f.finding + (f.locations.isEmpty ? "" : "@" + f.locations.joined(separator: ","))
         }
-        return shown.isEmpty ? "-" : shown.joined(separator: " ")
+        var seen = Set<String>()
+        let unique = shown.filter { seen.insert($0).inserted }
+        return unique.isEmpty ? "-" : unique.joined(separator: " ")
     }
 }

@@ -202,4 +202,23 @@ struct APIServerTests {
             #expect(report == AxisModel.unit([0, 1, 0, 0.01]))
         }
     }
+
+    @Test(.timeLimit(.minutes(1)))
+    func requestFilesAreDecodedInWorkerProcesses() async throws {
+        try await APIFixture.run(decodeWorkers: [DecodeWorkerLoop.crashMarkerVariable: "crash-me"]) { api in
+            let good = try await api.send("POST", "/v1/classify", json: ["file": APIFixture.dicomFile])
+            #expect(good.status == 200)
+            let garbage = api.dataDirectory + "/garbage.dcm"
+            try Data("not DICOM at all".utf8).write(to: URL(fileURLWithPath: garbage))
+            let bad = try await api.send("POST", "/v1/classify", json: ["file": garbage])
+            #expect(bad.status == 400)
+            #expect(bad.errorCode == "bad_request")
+            let hostile = api.dataDirectory + "/crash-me.dcm"
+            try FileManager.default.copyItem(atPath: APIFixture.dicomFile, toPath: hostile)
+            let crashed = try await api.send("POST", "/v1/ground", json: ["file": hostile, "phrase": "effusion"])
+            #expect(crashed.errorCode == "bad_request")
+            #expect(crashed.text.contains("decode_worker_crashed"))
+            #expect(try await api.send("POST", "/v1/classify", json: ["file": APIFixture.dicomFile]).status == 200)
+        }
+    }
 }

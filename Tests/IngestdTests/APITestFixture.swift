@@ -83,9 +83,10 @@ final class FixedPipeline: PipelineStatusSource {
 /// An `APIServer` on a temporary socket over a store populated directly (no pipeline).
 struct APIFixture: Sendable {
     let socketPath: String
+    let dataDirectory: String
     let store: IndexStore
     let pipeline: FixedPipeline
-    let model: AxisModel
+    let model: any EvidenceModel
     static let dicomDirectory = TestEnvironment.sharedData.appendingPathComponent("dicom")
     static let dicomFile = dicomDirectory.appendingPathComponent("nih_cxr14_google_DX_nofinding.dcm").path
 
@@ -120,15 +121,15 @@ struct APIFixture: Sendable {
 
     /// Runs `body` against a fresh server; `configure` adjusts the configuration first.
     static func run(
-        configure: (inout IngestdConfiguration) -> Void = { _ in }, _ body: @Sendable (APIFixture) async throws -> Void
+        model: any EvidenceModel = AxisModel(), configure: (inout IngestdConfiguration) -> Void = { _ in },
+        decodeWorkers: [String: String]? = nil, thumbnails: Bool = false, _ body: @Sendable (APIFixture) async throws -> Void
     ) async throws {
         IngestdMetrics.bootstrap()
         let dir = try TestEnvironment.makeTemporaryDirectory("ingestd-api")
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = try IndexStore.open(at: dir.appendingPathComponent("index"))
         defer { store.close() }
-        let model = AxisModel()
-        try await populate(store, model: model)
+        try await populate(store, version: model.version, withThumbnails: thumbnails)
         var configuration = IngestdConfiguration(
             dataDirectory: dir.path, watch: .init(dicomDirectories: [dicomDirectory.path]),
             socket: .init(path: dir.appendingPathComponent("api.sock").path))
@@ -140,11 +141,16 @@ struct APIFixture: Sendable {
         let pipeline = FixedPipeline(counts: counts)
         var logger = Logger(label: "ingestd.test.api")
         logger.logLevel = .warning
-        let context = IngestdContext(configuration: configuration, store: store, models: ModelHost(model), pipeline: pipeline, logger: logger)
+        // With `decodeWorkers` (their environment), files are decoded by real worker processes.
+        let decoder = decodeWorkers.map { environment in
+            DecodeWorkerPool(settings: .init(executable: TestEnvironment.executable("ingestd"), workers: 1, environment: environment), logger: logger)
+        }
+        let context = IngestdContext(
+            configuration: configuration, store: store, models: ModelHost(model), pipeline: pipeline, logger: logger, decoder: decoder)
         let (ready, readyContinuation) = AsyncStream<Void>.makeStream()
         let server = APIServer(context: context) { readyContinuation.yield() }
         let group = ServiceGroup(services: [server], logger: logger)
-        let fixture = APIFixture(socketPath: configuration.socketPath, store: store, pipeline: pipeline, model: model)
+        let fixture = APIFixture(socketPath: configuration.socketPath, dataDirectory: dir.path, store: store, pipeline: pipeline, model: model)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             for await _ in ready { break }
@@ -157,14 +163,15 @@ struct APIFixture: Sendable {
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
+        await decoder?.shutdown()
     }
 
     /// Three images and three reports with known vectors and evidence:
     /// img-a ≈ heart (S1, DX, paired), img-b between heart and effusion (S2, CR, left effusion,
     /// paired), img-c ≈ effusion (S3, DX, unpaired).
-    static func populate(_ store: IndexStore, model: AxisModel) async throws {
-        let images = VectorSpace(modelVersion: model.version, kind: .imageGlobal)
-        let reports = VectorSpace(modelVersion: model.version, kind: .report)
+    static func populate(_ store: IndexStore, version: String, withThumbnails: Bool = false) async throws {
+        let images = VectorSpace(modelVersion: version, kind: .imageGlobal)
+        let reports = VectorSpace(modelVersion: version, kind: .report)
         let rows: [(uid: String, study: String, modality: String, date: Int, vector: [Float], facts: [EvidenceFact], paired: Bool, source: String?)] = [
             ("img-a", "S1", "DX", 20240105, [1, 0, 0, 0], [EvidenceFact(finding: "cardiomegaly", presence: .present)], true, dicomFile),
             ("img-b", "S2", "CR", 20240210, [0.8, 0.6, 0, 0], [EvidenceFact(finding: "pleural_effusion", presence: .present, locations: ["left"])], true, nil),
@@ -177,6 +184,17 @@ struct APIFixture: Sendable {
                     studyDate: r.date, contentDigest: "digest-" + r.uid, sourcePath: r.source, receivedAt: 1_700_000_000))
             try await store.putVector(r.vector, id: r.uid, space: images)
             try await store.putEvidence(ItemEvidence(itemID: r.uid, facts: r.facts, modality: r.modality, studyDate: r.date, paired: r.paired))
+            if withThumbnails {
+                // A bright disc whose place depends on the image, as the pipeline would store it.
+                let shift = Float(r.date % 7)
+                let pixels = (0..<(32 * 32)).map { i -> Float in
+                    let (x, y) = (Float(i % 32), Float(i / 32))
+                    return (x - 10 - shift) * (x - 10 - shift) + (y - 16) * (y - 16) < 36 ? 0.9 : 0.2
+                }
+                let thumbnail = Thumbnail(size: 32, displayPixels: pixels)
+                let uid = r.uid
+                _ = try await store.write { (tx) throws(IndexError) in tx.putThumbnail(thumbnail, sopInstanceUID: uid) }
+            }
         }
         let reportRows: [(ReportRecord, [Float], [EvidenceFact])] = [
             (ReportRecord(accessionNumber: "A1", studyInstanceUID: "S1", textDigest: "d1", text: "FINDINGS: Moderate cardiomegaly.", receivedAt: 1),

@@ -5,6 +5,7 @@ import Index
 import Ingestd
 import Logging
 import Phantom
+import Synchronization
 import TestSupport
 
 /// A real pipeline on a temporary store: real decode-worker processes (the built `ingestd`),
@@ -15,11 +16,11 @@ final class PipelineHarness: Sendable {
     let store: IndexStore
     let pipeline: IngestPipeline
     let decoder: DecodeWorkerPool
-    let runner: Task<Void, any Error>
+    let runner = Mutex<Task<Void, any Error>?>(nil)
 
     static let logger = Logger(label: "ingestd.test", factory: { _ in SwiftLogNoOpLogHandler() })
 
-    init(dir: URL, workerEnvironment: [String: String] = [:], limits: IngestdConfiguration.Limits = .init()) throws {
+    init(dir: URL, workerEnvironment: [String: String] = [:], limits: IngestdConfiguration.Limits = .init(), start: Bool = true) throws {
         self.dir = dir
         store = try IndexStore.open(at: dir.appendingPathComponent("index"), logger: Self.logger)
         let model = try RandomProjectionModel(imageSize: 32, dimension: 16)
@@ -29,8 +30,12 @@ final class PipelineHarness: Sendable {
         pipeline = try IngestPipeline(
             store: store, models: ModelHost(model), decoder: decoder, extractor: RuleExtractor(vocabulary: try Vocabulary.bundled()),
             settings: .init(limits: limits, thumbnailSize: 32), logger: Self.logger)
+        if start { self.start() }
+    }
+
+    func start() {
         let pipeline = self.pipeline
-        runner = Task { try await pipeline.run() }
+        runner.withLock { $0 = $0 ?? Task { try await pipeline.run() } }
     }
 
     /// Queues a file as the watcher would (stat + SHA-256).
@@ -48,7 +53,7 @@ final class PipelineHarness: Sendable {
     /// Stops the pipeline and the workers and closes the store (the harness is then spent).
     func close() async {
         pipeline.stop()
-        _ = try? await runner.value
+        _ = try? await runner.withLock { $0 }?.value
         await decoder.shutdown()
         store.close()
     }

@@ -102,10 +102,11 @@ struct PipelineTests {
             }
             store.close()
         }
-        let second = try PipelineHarness(dir: dir)
+        let second = try PipelineHarness(dir: dir, start: false)
         let requeued = await second.pipeline.snapshot()
         #expect(requeued.intakePending == 3)
         #expect(requeued.instances == 4)
+        second.start()
         await second.drain()
         let end = await second.pipeline.snapshot()
         #expect(end.instances == 5)

@@ -72,4 +72,23 @@ struct StableFileDetectorTests {
         #expect(detector.update(with: [file("/in/b", 1, 1)], now: 1).isEmpty)
         #expect(detector.update(with: [file("/in/a", 5, 1), file("/in/b", 1, 1)], now: 2).map(\.path) == ["/in/a"])
     }
+
+    @Test func aFileRenamedIntoPlaceIsReadyAtOnceAndNotHandedOutAgain() {
+        var detector = StableFileDetector(stableForNanoseconds: 10 * second)
+        _ = detector.update(with: [file("/in/a", 5, 1)], now: 0)
+        let first = detector.accept(file("/in/a", 5, 1))
+        #expect(first)
+        #expect(detector.pendingCount == 0)
+        let again = detector.accept(file("/in/a", 5, 1))
+        #expect(!again)
+        #expect(detector.update(with: [file("/in/a", 5, 1)], now: 20 * second).isEmpty)
+    }
+
+    @Test func aPartialScanDoesNotForgetFilesItDidNotCover() {
+        var detector = StableFileDetector(stableForNanoseconds: second)
+        _ = detector.update(with: [file("/in/a", 5, 1), file("/in/b", 1, 1)], now: 0)
+        #expect(detector.update(with: [file("/in/b", 1, 1)], now: second, complete: false).map(\.path) == ["/in/b"])
+        #expect(detector.pendingPaths == ["/in/a"])
+        #expect(detector.update(with: [file("/in/a", 5, 1), file("/in/b", 1, 1)], now: 2 * second).map(\.path) == ["/in/a"])
+    }
 }

@@ -58,13 +58,7 @@ extension IndexStore {
     /// Appends an input to the durable intake queue; returns its position.
     @discardableResult
     public func enqueueIntake(_ payload: [UInt8]) async throws(IndexError) -> UInt64 {
-        try await write { (tx) throws(IndexError) in
-            let k = Array("intake_sequence".utf8)
-            let next = (try tx.get(.meta, k).flatMap { ByteCodec.readBigEndian($0[...]) } ?? 0) + 1
-            tx.put(.meta, k, ByteCodec.bigEndian(next))
-            tx.put(.intakeQueue, ByteCodec.bigEndian(next), payload)
-            return next
-        }
+        try await write { (tx) throws(IndexError) in try tx.enqueueIntake(payload) }
     }
 
     /// The oldest queued inputs (position, payload), without removing them.
@@ -111,6 +105,15 @@ extension StoreTransaction {
         study.instanceUIDs.append(record.sopInstanceUID)
         try putRecord(.studies, record.studyInstanceUID, study)
         return .inserted
+    }
+
+    /// Stages an intake entry (several can share one write); returns its position.
+    public mutating func enqueueIntake(_ payload: [UInt8]) throws(IndexError) -> UInt64 {
+        let k = Array("intake_sequence".utf8)
+        let next = (try get(.meta, k).flatMap { ByteCodec.readBigEndian($0[...]) } ?? 0) + 1
+        put(.meta, k, ByteCodec.bigEndian(next))
+        put(.intakeQueue, ByteCodec.bigEndian(next), payload)
+        return next
     }
 
     public mutating func acknowledgeIntake(_ position: UInt64) {

@@ -1,7 +1,7 @@
 import DataFormats
 import Foundation
-public import Hummingbird
-public import Logging
+import Hummingbird
+import Logging
 import NIOCore
 import HummingbirdCore
 public import ServiceLifecycle
@@ -12,8 +12,7 @@ public import ServiceLifecycle
 /// The transport gates every connection (socket mode and group, then the peer's credentials);
 /// handlers map every failure to an ``APIError`` and run heavy work off the event loops.
 public struct APIServer: Service {
-    /// Nil only for the transitional status-only server (``init(configuration:logger:onReady:)``).
-    let context: IngestdContext?
+    let context: IngestdContext
     let configuration: IngestdConfiguration
     let logger: Logger
     let started: ContinuousClock.Instant
@@ -27,17 +26,6 @@ public struct APIServer: Service {
         self.context = context
         self.configuration = context.configuration
         self.logger = context.logger
-        self.started = .now
-        self.onReady = onReady
-    }
-
-    /// A server answering only `GET /v1/status` and `GET /metrics`, for a daemon that has not
-    /// opened its store and model yet.
-    @available(*, deprecated, message: "use init(context:onReady:)")
-    public init(configuration: IngestdConfiguration, logger: Logger, onReady: @escaping @Sendable () async -> Void = {}) {
-        self.context = nil
-        self.configuration = configuration
-        self.logger = logger
         self.started = .now
         self.onReady = onReady
     }
@@ -69,13 +57,17 @@ public struct APIServer: Service {
             },
             logger: logger
         )
+        // A re-embedding job stops at its next page and is waited for, so it never writes to a
+        // store the daemon is about to close.
         do {
             try await app.run()
         } catch {
             await reindex.cancel()
+            await reindex.wait()
             throw error
         }
         await reindex.cancel()
+        await reindex.wait()
     }
 
     func makeRouter() -> Router<BasicRequestContext> {
@@ -84,16 +76,7 @@ public struct APIServer: Service {
         router.add(middleware: APIErrorMiddleware(logger: logger))
         let started = self.started
         let socketPath = configuration.socketPath
-        guard let context else {
-            router.get("/v1/status") { _, _ -> Response in
-                try Self.json(
-                    StatusResponse(
-                        version: IngestdVersion.string, state: "running", pid: getpid(),
-                        uptimeSeconds: Double((ContinuousClock.now - started).components.seconds), socketPath: socketPath))
-            }
-            router.get("/metrics") { _, _ -> Response in Self.metricsResponse() }
-            return router
-        }
+        let context = self.context
         let engine = QueryEngine(context: context)
         let reindex = self.reindex
         let maxBody = max(1, configuration.limits.maxRequestBytes)
@@ -145,8 +128,10 @@ public struct APIServer: Service {
         router.get("/v1/reindex") { _, _ -> Response in
             try Self.json(await reindex.current)
         }
-        router.post("/v1/train") { _, _ -> Response in
-            throw APIError.unavailable("training rounds are not wired into this build yet")
+        let training = TrainingRound(engine: engine)
+        router.post("/v1/train") { request, _ -> Response in
+            let parameters = try await Self.decode(TrainingRound.Request.self, request, maxBody, empty: TrainingRound.Request())
+            return try Self.json(try await training.run(parameters, jobs: reindex))
         }
         router.get("/v1/export") { request, _ -> Response in
             let what = request.uri.queryParameters.get("what") ?? ""
@@ -192,8 +177,8 @@ public struct APIServer: Service {
         return value
     }
 
-    /// The request body as JSON, at most `limit` bytes.
-    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ limit: Int) async throws(APIError) -> T {
+    /// The request body as JSON, at most `limit` bytes; `empty` stands for a missing body.
+    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ limit: Int, empty: T? = nil) async throws(APIError) -> T {
         var request = request
         let buffer: ByteBuffer
         do {
@@ -203,6 +188,7 @@ public struct APIServer: Service {
         } catch {
             throw APIError.badRequest("request body could not be read")
         }
+        if buffer.readableBytes == 0, let empty { return empty }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch let DecodingError.keyNotFound(key, _) {

@@ -63,8 +63,7 @@ extension IngestPipeline {
             await quarantine(position: position, entry: entry, reason: failure.code, message: failure.message)
             return
         }
-        let modelInput = DisplayResampler.square(instance.pixels, from: instance.displaySize, to: model.imageSize)
-        let embedded = await metrics.time("embed") { await batcher.embed(modelInput) }
+        let embedded = await metrics.time("embed") { await images.embed(instance.pixels) }
         let thumbnail = Thumbnail(size: instance.displaySize, displayPixels: instance.pixels)
         let policy = store.options.duplicatePolicy
         let record = InstanceRecord(
@@ -151,8 +150,8 @@ extension IngestPipeline {
         if report.accession == nil, let accession = TextReportHeader.accession(in: report.text) { report.accession = accession }
         let parsed = report
         let result = await metrics.time("extract") { await extractor.extract(parsed) }
-        let model = models.current
-        let vector = await metrics.time("embed") { model.embedReports([result.items]).first ?? [] }
+        let embedded = await metrics.time("embed") { await reports.embed(result.items) }
+        let vector = embedded.vector
         let record = ReportRecord(
             accessionNumber: report.accession, studyInstanceUID: report.studyInstanceUID,
             textDigest: ExtractionCacheKey.digest(of: report.text), text: report.text, receivedAt: entry.receivedAt)
@@ -161,7 +160,7 @@ extension IngestPipeline {
         let facts = result.items.map { item in
             EvidenceFact(finding: item.finding, presence: EvidencePresence(rawValue: item.presence.rawValue) ?? .uncertain, locations: item.locations)
         }
-        let space = VectorSpace(modelVersion: model.version, kind: .report)
+        let space = VectorSpace(modelVersion: embedded.modelVersion, kind: .report)
         let delta = await commit(position: position, entry: entry) { (tx) throws(IndexError) in
             var delta = Delta()
             let isNew = try tx.get(.reports, Array(key.utf8)) == nil

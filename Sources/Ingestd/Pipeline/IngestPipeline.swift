@@ -70,7 +70,8 @@ public final class IngestPipeline: Service, Sendable {
     let state = Mutex(State())
     let wake: AsyncStream<Void>
     let wakeContinuation: AsyncStream<Void>.Continuation
-    let batcher: ImageEmbedBatcher
+    let images: EmbeddingBatcher<[Float]>
+    let reports: EmbeddingBatcher<[EvidenceItem]>
     let metrics = PipelineMetrics()
 
     /// Counts what the store already holds (instances, studies, reports, pairs, quarantine,
@@ -86,7 +87,11 @@ public final class IngestPipeline: Service, Sendable {
         self.settings = settings
         self.logger = logger
         (wake, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        batcher = ImageEmbedBatcher(host: models)
+        // Images arrive at the decode size; a model swapped in meanwhile may want another size.
+        images = EmbeddingBatcher(host: models) { model, batch in
+            model.embedImages(batch.map { DisplayResampler.square($0, from: Int(Double($0.count).squareRoot()), to: model.imageSize) })
+        }
+        reports = EmbeddingBatcher(host: models) { model, batch in model.embedReports(batch) }
         var counts = PipelineSnapshot()
         counts.instances = try store.count(.instances)
         counts.studies = try store.count(.studies)
@@ -126,19 +131,34 @@ public final class IngestPipeline: Service, Sendable {
     /// already queued) and wakes the dispatcher. Returns whether it was queued.
     @discardableResult
     public func offer(_ entry: IntakeEntry) async throws(IndexError) -> Bool {
-        let already = state.withLock { $0.queued[entry.path] == entry.contentDigest }
-        if already { return false }
-        let payload = entry.encoded()
-        _ = try await store.enqueueIntake(payload)
+        try await offer([entry]) == 1
+    }
+
+    /// Records several files in one durable write (a rescan finds many at once); returns how
+    /// many were queued.
+    @discardableResult
+    public func offer(_ entries: [IntakeEntry]) async throws(IndexError) -> Int {
+        var seen = Set<String>()
+        let fresh = state.withLock { s in
+            entries.filter { s.queued[$0.path] != $0.contentDigest && seen.insert($0.path).inserted }
+        }
+        guard !fresh.isEmpty else { return 0 }
+        let payloads = fresh.map { $0.encoded() }
+        _ = try await store.write { (tx) throws(IndexError) in
+            for payload in payloads { _ = try tx.enqueueIntake(payload) }
+            return payloads.count
+        }
         let pending = state.withLock { s -> Int in
-            s.queued[entry.path] = entry.contentDigest
-            s.counts.intakePending += 1
+            for entry in fresh { s.queued[entry.path] = entry.contentDigest }
+            s.counts.intakePending += fresh.count
             return s.counts.intakePending
         }
         metrics.intakePending.record(pending)
-        logger.debug("intake.enqueued", metadata: ["path": "\(entry.path)", "kind": "\(entry.kind.rawValue)"])
+        for entry in fresh {
+            logger.debug("intake.enqueued", metadata: ["path": "\(entry.path)", "kind": "\(entry.kind.rawValue)"])
+        }
         wakeContinuation.yield()
-        return true
+        return fresh.count
     }
 
     /// Whether `path` with this content is queued and not yet processed.
@@ -166,7 +186,7 @@ public final class IngestPipeline: Service, Sendable {
             guard let kind = IntakeEntry.Kind(rawValue: file.kind), let entry = try? IntakeEntry.observe(path: file.path, kind: kind) else {
                 continue
             }
-            if try await offer(entry) { queued += 1 }
+            if try await offer([entry]) == 1 { queued += 1 }
         }
         return queued
     }
@@ -234,7 +254,7 @@ public final class IngestPipeline: Service, Sendable {
             let grace = settings.shutdownGrace
             let decoder = self.decoder
             group.addTask {
-                try? await Task.sleep(for: grace)
+                guard (try? await Task.sleep(for: grace)) != nil else { return }  // drained in time
                 await decoder.abortInFlight()
             }
             while state.withLock({ $0.inFlight > 0 }) { _ = await iterator.next() }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// One stable file recorded in the durable intake queue before any processing: what it is,
 /// where, and which content (size, mtime, SHA-256) was seen, so a crash at any later point

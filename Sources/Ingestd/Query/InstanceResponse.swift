@@ -30,7 +30,7 @@ public struct InstanceResponse: Codable, Sendable, Equatable {
         contentDigest = record.contentDigest
         sourcePath = record.sourcePath
         receivedAt = record.receivedAt
-        indexedAt = nil
+        indexedAt = record.indexedAt
         self.indexed = indexed
         pairedReport = pair?.reportKey
         matchedBy = pair.map { InstanceResponse.name(of: $0.matchedBy) }

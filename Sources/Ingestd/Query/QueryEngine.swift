@@ -67,10 +67,9 @@ struct QueryEngine: Sendable {
             query = await Offload.run { model.embedImages([image])[0] }
         }
         Counter(label: "ingestd_api_queries_total", dimensions: [("kind", "search")]).increment()
+        // A space that does not exist yet (nothing of that kind indexed) contributes no hits:
+        // an empty answer, not an error, so clients querying during the first ingest see none.
         let spaces = kinds.map { VectorSpace(modelVersion: model.version, kind: $0) }.filter { store.vectorIndex($0) != nil }
-        guard !spaces.isEmpty else {
-            throw APIError.unavailable("no vectors for model \(model.version) yet")
-        }
         let results = try await Offload.run { () throws(APIError) -> [SearchResult] in
             var hits: [(SearchHit, VectorKind)] = []
             for space in spaces {
@@ -86,8 +85,11 @@ struct QueryEngine: Sendable {
     private func describe(_ hit: SearchHit, kind: VectorKind) throws(APIError) -> SearchResult {
         let facts = try indexCall { () throws(IndexError) in try store.evidence(itemID: hit.id)?.facts } ?? []
         if kind == .report {
-            let report = try indexCall { () throws(IndexError) in try store.report(key: hit.id) }
-            return SearchResult(id: hit.id, kind: "report", score: Double(hit.score), studyInstanceUID: report?.studyInstanceUID, findings: facts)
+            let study = try indexCall { () throws(IndexError) -> String? in
+                if let own = try store.report(key: hit.id)?.studyInstanceUID { return own }
+                return try store.pairingLookup(.studyByReport(hit.id))
+            }
+            return SearchResult(id: hit.id, kind: "report", score: Double(hit.score), studyInstanceUID: study, findings: facts)
         }
         let instance = try indexCall { () throws(IndexError) in try store.instance(hit.id) }
         return SearchResult(id: hit.id, kind: "image", score: Double(hit.score), studyInstanceUID: instance?.studyInstanceUID, findings: facts)
@@ -153,8 +155,9 @@ struct QueryEngine: Sendable {
 
     // MARK: Display images
 
-    /// The model input of an indexed instance: the pipeline's stored display image when it has
-    /// one at this size, else a decode of the instance's source file.
+    /// The model input of an indexed instance: what the pipeline hands out, else the stored
+    /// thumbnail when it has this size, else a decode of the source file, else the thumbnail
+    /// resampled.
     func displayImage(for uid: String, size: Int) async throws(APIError) -> [Float] {
         if let stored = await context.pipeline.displayImage(sopInstanceUID: uid, size: size), stored.count == size * size {
             return stored
@@ -162,10 +165,14 @@ struct QueryEngine: Sendable {
         guard let record = try indexCall({ () throws(IndexError) in try store.instance(uid) }) else {
             throw APIError.notFound("no instance \(uid)")
         }
-        guard let path = record.sourcePath, FileManager.default.fileExists(atPath: path) else {
-            throw APIError.unavailable("instance \(uid) has no stored image and its source file is gone")
+        let thumbnail = try indexCall { () throws(IndexError) in try store.thumbnail(sopInstanceUID: uid) }
+        if let thumbnail, thumbnail.size == size { return thumbnail.floatPixels }
+        if let path = record.sourcePath, FileManager.default.fileExists(atPath: path) {
+            return try await decode(path: path, name: uid, size: size)
         }
-        return try await decode(path: path, name: uid, size: size)
+        // The source is gone (archived elsewhere or deleted): the stored thumbnail, resampled.
+        if let thumbnail { return DisplayResampler.square(thumbnail.floatPixels, from: thumbnail.size, to: size) }
+        throw APIError.unavailable("instance \(uid) has no stored image and its source file is gone")
     }
 
     /// The model input of a DICOM file under an allowed root.
@@ -175,7 +182,21 @@ struct QueryEngine: Sendable {
     }
 
     private func decode(path: String, name: String, size: Int) async throws(APIError) -> [Float] {
-        let limits = DICOMLimits(maxBytes: UInt64(max(0, context.configuration.limits.maxDICOMBytes)), maxPixels: context.configuration.limits.maxPixels)
+        let maxBytes = UInt64(max(0, context.configuration.limits.maxDICOMBytes))
+        let maxPixels = context.configuration.limits.maxPixels
+        if let decoder = context.decoder {
+            switch await decoder.decode(DecodeRequest(path: path, displaySize: size, maxBytes: maxBytes, maxPixels: maxPixels)) {
+            case .success(let decoded) where decoded.pixels.count == size * size:
+                return decoded.pixels
+            case .success:
+                throw APIError.internal("the decode worker returned an image of the wrong size for \(name)")
+            case .failure(let failure) where failure.code == DecodeFailure.workerUnavailable:
+                throw APIError.unavailable("no decode worker is available")
+            case .failure(let failure):
+                throw APIError.badRequest("\(name) is not a decodable DICOM image (\(failure.code))")
+            }
+        }
+        let limits = DICOMLimits(maxBytes: maxBytes, maxPixels: maxPixels)
         return try await Offload.run { () throws(APIError) -> [Float] in
             do {
                 return try DICOMFile(path: path, limits: limits).displayImage(size: size).pixels
@@ -215,13 +236,13 @@ struct QueryEngine: Sendable {
         return ReportResponse(record: record, pair: pair, evidence: await evidenceItems(record))
     }
 
-    /// The study a report is paired with: through its own StudyInstanceUID when it names one,
-    /// else by scanning the pairs (kept by study).
+    /// The study a report is paired with: through its own StudyInstanceUID or the pipeline's
+    /// report → study lookup, else by scanning the pairs (kept by study).
     func pairOf(report: ReportRecord) throws(APIError) -> PairRecord? {
         let store = self.store
         return try indexCall { () throws(IndexError) -> PairRecord? in
-            if let study = report.studyInstanceUID, let pair = try store.pair(studyInstanceUID: study), pair.reportKey == report.key {
-                return pair
+            for study in [report.studyInstanceUID, try store.pairingLookup(.studyByReport(report.key))].compactMap({ $0 }) {
+                if let pair = try store.pair(studyInstanceUID: study), pair.reportKey == report.key { return pair }
             }
             var after: String? = nil
             while true {
@@ -233,9 +254,10 @@ struct QueryEngine: Sendable {
         }
     }
 
-    /// The report's evidence: what the pipeline stored, else the rule extractor's reading.
+    /// The report's evidence: what the pipeline stored at ingest, else the rule extractor's reading.
     func evidenceItems(_ record: ReportRecord) async -> [EvidenceItem] {
         if let items = await context.pipeline.evidenceItems(reportKey: record.key) { return items }
+        if let bytes = try? store.extraction(reportKey: record.key), let stored = ReportExtraction.decode(bytes) { return stored.items }
         guard let extractor, let report = try? TextReportParser.parse(record.text, id: record.key) else { return [] }
         return extractor.items(for: report)
     }

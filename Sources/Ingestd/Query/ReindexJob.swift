@@ -17,9 +17,14 @@ actor ReindexJob {
     var current: ReindexStatus { status }
 
     /// Starts a job unless one is running.
-    func start(engine: QueryEngine) throws(APIError) -> ReindexStatus {
+    ///
+    /// - Parameters:
+    ///   - model: the model to embed with (default: the one served now).
+    ///   - publish: run once every item has a vector from `model` (training swaps the served
+    ///     model here); a catch-up pass then embeds what was ingested meanwhile.
+    func start(engine: QueryEngine, model: (any EvidenceModel)? = nil, publish: (@Sendable () -> Void)? = nil) throws(APIError) -> ReindexStatus {
         if status.state == .running { return status }
-        let model = engine.context.models.current
+        let model = model ?? engine.context.models.current
         let store = engine.store
         let total: Int
         do {
@@ -32,11 +37,18 @@ actor ReindexJob {
         // The job outlives the request that started it; `cancel()` (API shutdown) ends it.
         task = Task { [engine] in
             do {
-                try await self.run(engine: engine, model: model)
-                self.finish(job: job, error: nil)
+                try await self.run(engine: engine, model: model, onlyMissing: false)
+                if let publish {
+                    publish()
+                    try await self.run(engine: engine, model: model, onlyMissing: true)
+                }
+                await self.finish(job: job, error: nil)
+            } catch is CancellationError {
+                engine.context.logger.info("api.reindex.cancelled", metadata: ["job": "\(job)"])
+                await self.finish(job: job, error: "cancelled at shutdown")
             } catch {
                 engine.context.logger.error("api.reindex.failed", metadata: ["job": "\(job)", "error.type": "\(type(of: error))"])
-                self.finish(job: job, error: "\(error)")
+                await self.finish(job: job, error: "\(error)")
             }
         }
         engine.context.logger.info("api.reindex.started", metadata: ["job": "\(job)", "model.version": "\(model.version)", "total": "\(total)"])
@@ -47,7 +59,7 @@ actor ReindexJob {
         task?.cancel()
     }
 
-    /// Waits for the running job (tests, `--wait` is client-side polling).
+    /// Waits for the running job to end (shutdown, after ``cancel()``).
     func wait() async {
         await task?.value
     }
@@ -58,12 +70,16 @@ actor ReindexJob {
         status.error = error
     }
 
-    private func advance(done: Int, skipped: Int) {
+    /// Counts progress; items found by the catch-up pass also grow the total.
+    private func advance(done: Int, skipped: Int, extra: Bool = false) {
         status.done += done
         status.skipped += skipped
+        if extra { status.total += done + skipped }
     }
 
-    private func run(engine: QueryEngine, model: any EvidenceModel) async throws {
+    /// One pass over instances and reports; with `onlyMissing`, only items without a vector in
+    /// `model`'s spaces (those ingested while the first pass ran).
+    private func run(engine: QueryEngine, model: any EvidenceModel, onlyMissing: Bool) async throws {
         let store = engine.store
         let imageSpace = VectorSpace(modelVersion: model.version, kind: .imageGlobal)
         let reportSpace = VectorSpace(modelVersion: model.version, kind: .report)
@@ -76,7 +92,10 @@ actor ReindexJob {
             after = lastKey
             var ids: [String] = []
             var images: [[Float]] = []
+            var considered = 0
             for (uid, _) in page {
+                if onlyMissing, (try? store.storedVector(id: uid, space: imageSpace)) != nil { continue }
+                considered += 1
                 if let image = try? await engine.displayImage(for: uid, size: model.imageSize) {
                     ids.append(uid)
                     images.append(image)
@@ -85,7 +104,7 @@ actor ReindexJob {
             let batch = images
             let vectors = await Offload.run { batch.isEmpty ? [] : model.embedImages(batch) }
             for (id, vector) in zip(ids, vectors) { try await store.putVector(vector, id: id, space: imageSpace) }
-            advance(done: ids.count, skipped: page.count - ids.count)
+            advance(done: ids.count, skipped: considered - ids.count, extra: onlyMissing)
         }
         after = nil
         while true {
@@ -94,12 +113,17 @@ actor ReindexJob {
             let page = try await Offload.run { () throws(IndexError) in try store.recordPage(.reports, after: last, limit: Self.reportBatch, as: ReportRecord.self) }
             guard let lastKey = page.last?.key else { break }
             after = lastKey
+            var keys: [String] = []
             var items: [[Evidence.EvidenceItem]] = []
-            for (_, record) in page { items.append(await engine.evidenceItems(record)) }
+            for (key, record) in page {
+                if onlyMissing, (try? store.storedVector(id: key, space: reportSpace)) != nil { continue }
+                keys.append(key)
+                items.append(await engine.evidenceItems(record))
+            }
             let batch = items
-            let vectors = await Offload.run { model.embedReports(batch) }
-            for ((key, _), vector) in zip(page, vectors) { try await store.putVector(vector, id: key, space: reportSpace) }
-            advance(done: page.count, skipped: 0)
+            let vectors = await Offload.run { batch.isEmpty ? [] : model.embedReports(batch) }
+            for (key, vector) in zip(keys, vectors) { try await store.putVector(vector, id: key, space: reportSpace) }
+            advance(done: keys.count, skipped: 0, extra: onlyMissing)
         }
     }
 

@@ -28,6 +28,7 @@ public struct IngestdDaemon: Sendable {
     /// - Throws: ``DaemonStartError`` when the data directory or the store cannot be opened.
     public func run() async throws {
         try prepareDirectories()
+        IngestdMetrics.bootstrap()
         let environment = ProcessInfo.processInfo.environment
         let notifier = SystemdNotifier(environment: environment)
         let logger = self.logger
@@ -39,7 +40,7 @@ public struct IngestdDaemon: Sendable {
         } catch {
             throw DaemonStartError(path: storeURL.path, message: "cannot open the store: \(error)")
         }
-        let models = ModelHost(try Self.initialModel(configuration))
+        let models = ModelHost(try Self.initialModel(configuration, logger: logger))
         let decoder = DecodeWorkerPool(
             settings: .init(
                 executable: DecodeWorkerPool.Settings.currentExecutable, workers: min(2, max(1, configuration.limits.pipelineConcurrency))),
@@ -60,8 +61,9 @@ public struct IngestdDaemon: Sendable {
         services.append(pipeline)
         services.append(VectorCheckpointService(store: store, logger: logger))
         services.append(FileWatchService(watch: configuration.watch, pipeline: pipeline, logger: logger))
+        let context = IngestdContext(configuration: configuration, store: store, models: models, pipeline: pipeline, logger: logger, decoder: decoder)
         services.append(
-            APIServer(configuration: configuration, logger: logger) {
+            APIServer(context: context) {
                 notifier.ready(status: "serving")
                 logger.info("daemon.ready", metadata: ["model.version": "\(models.current.version)"])
             })
@@ -89,12 +91,13 @@ public struct IngestdDaemon: Sendable {
         logger.info("daemon.stopped")
     }
 
-    /// The model served until training produces one: a deterministic random projection.
-    static func initialModel(_ configuration: IngestdConfiguration) throws -> any EvidenceModel {
+    /// The model served at start: the trained LGDEA checkpoint in the data directory, else a
+    /// freshly initialised LGDEA model (deterministic seed) until the first training round.
+    static func initialModel(_ configuration: IngestdConfiguration, logger: Logger) throws -> any EvidenceModel {
         do {
-            return try RandomProjectionModel(imageSize: configuration.training.imageSize, dimension: configuration.training.embeddingDimension)
+            return try EvidenceModelLoader.load(configuration: configuration, logger: logger)
         } catch {
-            throw DaemonStartError(path: "vocabulary", message: "cannot load the bundled vocabulary: \(error)")
+            throw DaemonStartError(path: error.input, message: error.message)
         }
     }
 

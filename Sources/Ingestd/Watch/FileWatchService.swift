@@ -83,33 +83,48 @@ public final class FileWatchService: Service, Sendable {
             var ready = immediate.filter { detector.accept($0) }
             if changed { ready += detector.update(with: Array(known.values), now: clock) }
             pipeline.setWaitingForStability(detector.pendingCount)
-            for observation in ready {
-                await offer(observation)
+            for start in stride(from: 0, to: ready.count, by: 64) {
+                await offer(Array(ready[start..<min(ready.count, start + 64)]))
             }
             try? await Task.sleep(for: tick)
         }
         logger.info("watch.stopped")
     }
 
-    /// Decides whether a ready file is new content and queues it.
-    func offer(_ observation: FileObservation) async {
+    /// Decides which ready files are new content and queues them in one durable write.
+    func offer(_ observations: [FileObservation]) async {
+        var entries: [IntakeEntry] = []
+        for observation in observations {
+            if let entry = await entry(for: observation) { entries.append(entry) }
+        }
+        guard !entries.isEmpty else { return }
+        do {
+            try await pipeline.offer(entries)
+        } catch {
+            logger.error("watch.enqueue_failed", metadata: ["files": "\(entries.count)", "error": "\(error)"])
+        }
+    }
+
+    /// The intake entry for a ready file, or nil when it was handled before (same size and
+    /// mtime as its file record, or same content), is outside the roots or vanished.
+    func entry(for observation: FileObservation) async -> IntakeEntry? {
         let path = observation.path
-        guard let kind = kind(of: path) else { return }
+        guard let kind = kind(of: path) else { return nil }
         let previous: FileRecord?
         do {
             previous = try pipeline.store.fileRecord(path: path)
         } catch {
             logger.error("watch.file_record_unreadable", metadata: ["path": "\(path)", "error": "\(error)"])
-            return
+            return nil
         }
         if let previous, previous.size == observation.size, previous.modifiedNanoseconds == observation.modifiedNanoseconds {
-            return  // handled before (this run or an earlier one)
+            return nil  // handled before (this run or an earlier one)
         }
         let digest: String
         do {
             digest = try await Self.digest(path: path)
         } catch {
-            return  // vanished or unreadable: the next rescan decides
+            return nil  // vanished or unreadable: the next rescan decides
         }
         if let previous, previous.contentDigest == digest {
             // Touched without new content: remember the new (size, mtime) so rescans stay cheap.
@@ -118,16 +133,11 @@ public final class FileWatchService: Service, Sendable {
             touched.modifiedNanoseconds = observation.modifiedNanoseconds
             let record = touched
             _ = try? await pipeline.store.write { (tx) throws(IndexError) in try tx.putFileRecord(record) }
-            return
+            return nil
         }
-        let entry = IntakeEntry(
+        return IntakeEntry(
             kind: kind, path: path, size: observation.size, modifiedNanoseconds: observation.modifiedNanoseconds, contentDigest: digest,
             receivedAt: Date().timeIntervalSince1970)
-        do {
-            try await pipeline.offer(entry)
-        } catch {
-            logger.error("watch.enqueue_failed", metadata: ["path": "\(path)", "error": "\(error)"])
-        }
     }
 
     func kind(of path: String) -> IntakeEntry.Kind? {

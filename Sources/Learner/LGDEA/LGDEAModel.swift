@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// The LGDEA model (learner.md): a CNN region grid, evidence prototypes attending over it, and an
 /// evidence-item report encoder, all meeting in one d-dimensional evidence space.

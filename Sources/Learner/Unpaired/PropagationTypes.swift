@@ -54,6 +54,9 @@ public struct PropagationConfiguration: Sendable, Equatable, Codable {
     /// Distribution alignment: rescale image evidence profiles so their mean matches the report
     /// prevalence profile (ReMixMatch-style), before the prevalence shift.
     public var distributionAlignment: Bool = true
+    /// Replace independent per-finding targets by the marginals of a posterior over the finding
+    /// sets observed in reports (co-occurrence prior).
+    public var cooccurrence: Bool = true
     /// Use the two-hop relation image → seed image → its report → evidence-similar report.
     public var twoHop: Bool = true
     /// Use the evidence hypergraph (images and reports sharing confident evidence k).

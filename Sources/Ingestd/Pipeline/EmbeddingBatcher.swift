@@ -1,30 +1,34 @@
 import Foundation
 
-/// Collects decoded images into one `embedImages` call (up to `maxBatch` images, or whatever
-/// arrived within `maxDelay` of the first), so the model runs large GEMMs instead of one image at a
-/// time. Every caller gets its own vector back, tagged with the version of the model that made it.
-actor ImageEmbedBatcher {
+/// Collects inputs into one model call (up to `maxBatch`, or whatever arrived within `maxDelay`
+/// of the first), so the model runs large GEMMs instead of one item at a time. Every caller gets
+/// its own vector back, tagged with the version of the model that made it. One batcher for
+/// images (`embedImages`), one for reports (`embedReports`).
+actor EmbeddingBatcher<Input: Sendable> {
     struct Embedded: Sendable {
         var modelVersion: String
         var vector: [Float]
     }
 
+    typealias Embed = @Sendable (any EvidenceModel, [Input]) -> [[Float]]
+
     let host: ModelHost
     let maxBatch: Int
     let maxDelay: Duration
-    private var pending: [(image: [Float], continuation: CheckedContinuation<Embedded, Never>)] = []
+    let embed: Embed
+    private var pending: [(input: Input, continuation: CheckedContinuation<Embedded, Never>)] = []
     private var generation = 0
 
-    init(host: ModelHost, maxBatch: Int = 16, maxDelay: Duration = .milliseconds(50)) {
+    init(host: ModelHost, maxBatch: Int = 16, maxDelay: Duration = .milliseconds(50), embed: @escaping Embed) {
         self.host = host
         self.maxBatch = max(1, maxBatch)
         self.maxDelay = maxDelay
+        self.embed = embed
     }
 
-    /// `image` is `imageSize²` floats of the current model (the caller resamples).
-    func embed(_ image: [Float]) async -> Embedded {
+    func embed(_ input: Input) async -> Embedded {
         await withCheckedContinuation { continuation in
-            pending.append((image, continuation))
+            pending.append((input, continuation))
             if pending.count >= maxBatch {
                 flush()
             } else if pending.count == 1 {
@@ -46,9 +50,10 @@ actor ImageEmbedBatcher {
         let batch = pending
         pending.removeAll(keepingCapacity: true)
         let model = host.current
+        let embed = self.embed
         // The model's work runs outside the actor, so the next batch can gather meanwhile.
         Task.detached {
-            let vectors = model.embedImages(batch.map(\.image))
+            let vectors = embed(model, batch.map(\.input))
             for (i, item) in batch.enumerated() {
                 let v = i < vectors.count ? vectors[i] : []
                 item.continuation.resume(returning: Embedded(modelVersion: model.version, vector: v))

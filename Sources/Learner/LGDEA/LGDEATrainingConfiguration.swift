@@ -1,0 +1,68 @@
+/// Hyper-parameters of LGDEA training (learner.md "What worked"), shared by the benchmark arms
+/// and the continual trainer.
+public struct LGDEATrainingConfiguration: Codable, Sendable, Equatable {
+    public var learningRate: Float = 2e-3
+    public var warmupSteps: Int = 100
+    public var finalFraction: Float = 0.02
+    public var weightDecay: Float = 1e-4
+    public var clipNorm: Float = 5
+
+    /// Batch shares; paired seeds never fall below 25 %.
+    public var pairedShare: Float = 0.5
+    public var unpairedImageShare: Float = 0.25
+    /// false = the "lgdea-no-unpaired" ablation: only paired seeds, no teacher, no propagation.
+    public var useUnpaired: Bool = true
+
+    /// Report targets: uncertain → this target; unmentioned → negative with this weight.
+    public var uncertainTarget: Float = 0.5
+    public var unmentionedWeight: Float = 0.5
+    /// Fraction of items whose finding id is hidden from the report encoder (see ReportEncoder).
+    public var findingDropout: Float = 0.3
+
+    /// (a) anchoring, (c) evidence contrast, (d) global matching, (b) pseudo-labels on unpaired
+    /// images, (e) consistency and Sinkhorn, (f) prototype orthogonality.
+    public var anchoringWeight: Float = 0.2
+    public var anchoringTemperature: Float = 0.1
+    public var contrastWeight: Float = 0.2
+    public var contrastTemperature: Float = 0.1
+    /// Target weight of a same-finding item from another sample (same sample = 1).
+    public var contrastOtherSampleTarget: Float = 0.5
+    public var matchingWeight: Float = 1
+    public var matchingTemperature: Float = 0.1
+    public var pseudoLabelWeight: Float = 0.5
+    public var consistencyWeight: Float = 1
+    /// Teacher probabilities above this (or below 1 − this) become consistency targets.
+    public var consistencyThreshold: Float = 0.9
+    public var sinkhornWeight: Float = 0.1
+    public var sinkhornEpsilon: Float = 0.05
+    public var sinkhornIterations: Int = 3
+    public var orthogonalityWeight: Float = 0.01
+    public var emaDecay: Float = 0.99
+
+    /// Propagation rounds: every `propagationInterval` steps from `propagationStart`, over a
+    /// reservoir of at most `reservoirSize` images and as many reports.
+    public var propagationInterval: Int = 200
+    public var propagationStart: Int = 300
+    public var reservoirSize: Int = 3000
+    public var propagation: PropagationConfiguration = PropagationConfiguration()
+
+    public init() {}
+
+    /// Augmentation of paired images and of the student's view of unpaired images.
+    public var augmentation: Augmentation = {
+        var a = Augmentation()
+        a.minArea = 0.8
+        a.maxRotationDegrees = 5
+        return a
+    }()
+    /// The teacher's (weak) view of unpaired images.
+    public var weakAugmentation: Augmentation = {
+        var a = Augmentation()
+        a.minArea = 0.92
+        a.maxRotationDegrees = 2
+        a.gain = 0.04
+        a.offset = 0.03
+        a.noise = 0.005
+        return a
+    }()
+}

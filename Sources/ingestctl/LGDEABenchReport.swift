@@ -1,0 +1,66 @@
+import Learner
+
+/// The JSON document `ingestctl bench lgdea` prints: the configuration, then one row per arm.
+struct LGDEABenchReport: Encodable {
+    var seed: UInt64
+    var studies: Int
+    var testStudies: Int
+    var pairedFraction: Double
+    var pairedStudies: Int
+    var unpairedImages: Int
+    var unpairedReports: Int
+    var imageSize: Int
+    var epochs: Int
+    var steps: Int
+    var batch: Int
+    var style: String
+    var real: Bool
+    var findings: [String]
+    /// Share of test images with each finding (findings at 0 are skipped by the macro AUC).
+    var testPrevalence: [String: Double]
+    var dataSeconds: Double
+    /// Training reports whose rule-extracted present findings equal the phantom truth.
+    var extractionAgreement: Double?
+    var threads: Int
+    var arms: [ArmMetrics]
+    /// Arms that could not run, with the reason.
+    var failures: [String: String]
+
+    enum CodingKeys: String, CodingKey {
+        case seed, studies, steps, batch, style, real, findings, threads, arms, failures, epochs
+        case testStudies = "test_studies"
+        case pairedFraction = "paired_fraction"
+        case pairedStudies = "paired_studies"
+        case unpairedImages = "unpaired_images"
+        case unpairedReports = "unpaired_reports"
+        case imageSize = "image_size"
+        case testPrevalence = "test_prevalence"
+        case dataSeconds = "data_seconds"
+        case extractionAgreement = "extraction_agreement"
+    }
+
+    static func prevalence(_ data: LGDEABenchData) -> [String: Double] {
+        let k = data.findings.count, n = data.truth.imageCount
+        var out: [String: Double] = [:]
+        guard n > 0 else { return out }
+        for (j, f) in data.findings.enumerated() {
+            out[f] = Double((0..<n).filter { data.truth.imageLabels[$0 * k + j] > 0.5 }.count) / Double(n)
+        }
+        return out
+    }
+}
+
+/// The built-in benchmark style (same content as docs/styles/lgdea-benchmark.json): lesions
+/// enlarged and brightened until the drawable ones are visible at 64 px, rib fractures and thin
+/// device lines (sub-pixel at 64 px) left out.
+enum LGDEABenchStyle {
+    static let benchmarkJSON = """
+        {
+          "normalFraction": 0.35,
+          "prevalence": {"fracture": 0, "support_devices": 0},
+          "difficulty": {"preset": "medium", "lesionContrast": 1.0, "lesionSize": 1.6, "subtleFraction": 0.2},
+          "confounderStrength": 0.6,
+          "transferSyntax": "raw"
+        }
+        """
+}
