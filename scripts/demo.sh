@@ -9,7 +9,7 @@
 #   4. a first training round (POST /v1/train);
 #   5. queries through ingestctl: free text, an evidence-filtered search, a grounding heatmap;
 #   6. SIGTERM: the daemon finishes in-flight work and exits 0.
-# DEMO_STUDIES (default 240) and DEMO_SECONDS (streaming time, default 75) can be set.
+# DEMO_STUDIES (default 240), DEMO_SECONDS (streaming time, default 75) and DEMO_TRAIN_STEPS (60) can be set.
 set -euo pipefail
 bin=$1; data=$2
 py=${INGESTD_PYTHON:-python3}
@@ -97,14 +97,20 @@ echo
 ctl status
 
 section "4. A first training round on the pool (POST /v1/train)"
-train=$(api -X POST -H 'Content-Type: application/json' -d '{"steps": 60}' -w '\n%{http_code}' http://ingestd/v1/train)
+train=$(api -X POST -H 'Content-Type: application/json' -d "{\"steps\": ${DEMO_TRAIN_STEPS:-60}}" -w '\n%{http_code}' http://ingestd/v1/train)
 code=$(printf '%s' "$train" | tail -n 1)
 if [ "$code" = 200 ]; then
     printf '%s\n' "$train" | head -n -1
+    # The round re-embeds the pool with the new model in the background; queries wait for it.
+    for _ in $(seq 1 600); do
+        job=$(api http://ingestd/v1/reindex)
+        state=$(printf '%s' "$job" | "$py" -c 'import json,sys; j=json.load(sys.stdin); print(j.get("state",""), j.get("done",0), j.get("total",0), j.get("model_version",""))')
+        printf '\r  re-embedding with the new model: %s' "$state"
+        case "$state" in running*) sleep 0.5 ;; *) break ;; esac
+    done
+    echo
 else
-    # TODO(lead): POST /v1/train answers "unavailable" until continual training (issue 9) is wired in;
-    # the queries below then run on the freshly initialised model.
-    echo "training round not available yet (HTTP $code): $(printf '%s' "$train" | head -n 1)"
+    echo "training round not available in this build (HTTP $code): $(printf '%s' "$train" | head -n 1)"
 fi
 
 section "5. Queries through ingestctl"

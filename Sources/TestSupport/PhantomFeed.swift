@@ -55,7 +55,7 @@ public struct PhantomFeed: Sendable {
                 items.append(Item(kind: .report, source: source, name: source.lastPathComponent, truthIndex: record.index))
             }
         }
-        var rng = SeededGenerator(seed: generator.seed ^ 0xFEED)
+        var rng = PhantomRandom(seed: generator.seed ^ 0xFEED)
         items.shuffle(using: &rng)
         return PhantomFeed(directory: directory, generator: generator, truth: truth, items: items)
     }
@@ -81,20 +81,5 @@ public struct PhantomFeed: Sendable {
             }
         }
         return needles.sorted()
-    }
-}
-
-/// A small deterministic generator (SplitMix64) for shuffles and fault timing in tests.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

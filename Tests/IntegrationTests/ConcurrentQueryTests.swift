@@ -46,7 +46,7 @@ extension Integration {
             let started = Date()
             DispatchQueue.concurrentPerform(iterations: Self.clients) { client in
                 let http = UnixSocketHTTPClient(socketPath: socketPath)
-                var rng = SeededGenerator(seed: UInt64(client) &+ 0x10AD)
+                var rng = PhantomRandom(seed: UInt64(client) &+ 0x10AD)
                 for q in 0..<Self.queriesPerClient {
                     let t0 = DispatchTime.now().uptimeNanoseconds
                     var ok = false

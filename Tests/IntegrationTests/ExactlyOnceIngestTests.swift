@@ -31,7 +31,7 @@ extension Integration {
 
             // Ten distinct seeded moments in the feed; at each, a seeded pause lets work get in
             // flight, then SIGKILL. A few files land while the daemon is down, then it restarts.
-            var rng = SeededGenerator(seed: 0x5EED_0008)
+            var rng = PhantomRandom(seed: 0x5EED_0008)
             var moments = Set<Int>()
             while moments.count < Self.kills { moments.insert(Int.random(in: 20..<(feed.items.count - 20), using: &rng)) }
             var killed = 0

@@ -27,7 +27,7 @@ extension Integration {
             let pid = try daemon.start().pid
             let dropper = FeedDropper(layout: layout)
 
-            var rng = SeededGenerator(seed: 0xBAD)
+            var rng = PhantomRandom(seed: 0xBAD)
             let noise = Data((0..<4096).map { _ in UInt8.random(in: 0...255, using: &rng) })
             let valid = try Data(contentsOf: baseFiles[0])
             var absurd = try Data(contentsOf: baseFiles[1])
