@@ -35,6 +35,8 @@ struct BenchIngest: AsyncParsableCommand {
         var reports: Int
         var pairs: Int
         var quarantined: Int
+        /// Mean seconds per item in each pipeline stage, from `GET /metrics` (where the time goes).
+        var stage_mean_ms: [String: Double]
     }
 
     struct PeerFigures: Encodable {
@@ -127,12 +129,31 @@ struct BenchIngest: AsyncParsableCommand {
         }
         latencies.sort()
         let seconds = max(last - first, 1e-6)
+        let stages = (try? daemon.send("GET", "/metrics", body: nil)).map { Self.stageMeans(prometheus: $0.bodyString) } ?? [:]
         let code = daemon.stop()
         guard code == 0 else { throw ValidationError("ingestd exited with \(code) on SIGTERM") }
         func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(p * Double(latencies.count)))] * 1000 }
         return DaemonFigures(
             instances_per_second: Double(latencies.count) / seconds, p50_ms: percentile(0.5), p99_ms: percentile(0.99),
-            seconds: seconds, reports: status.pipeline.reports, pairs: status.pipeline.pairs, quarantined: status.pipeline.quarantined)
+            seconds: seconds, reports: status.pipeline.reports, pairs: status.pipeline.pairs, quarantined: status.pipeline.quarantined,
+            stage_mean_ms: stages)
+    }
+
+    /// `ingestd_stage_seconds_sum{stage="x"}` / `_count{stage="x"}` in milliseconds, per stage.
+    static func stageMeans(prometheus text: String) -> [String: Double] {
+        var sums: [String: Double] = [:]
+        var counts: [String: Double] = [:]
+        for line in text.split(separator: "\n") where line.hasPrefix("ingestd_stage_seconds_") {
+            guard let open = line.firstIndex(of: "{"), let close = line.firstIndex(of: "}"),
+                  let value = Double(line[line.index(after: close)...].trimmingCharacters(in: .whitespaces)) else { continue }
+            let name = line[..<open]
+            guard let stageRange = line[open..<close].range(of: "stage=\"") else { continue }
+            let stage = String(line[stageRange.upperBound..<close].prefix(while: { $0 != "\"" }))
+            if name.hasSuffix("_sum") { sums[stage] = value } else if name.hasSuffix("_count") { counts[stage] = value }
+        }
+        var means: [String: Double] = [:]
+        for (stage, sum) in sums { if let n = counts[stage], n > 0 { means[stage] = sum / n * 1000 } }
+        return means
     }
 
     private func measureOrthanc(dicom: URL) throws -> PeerFigures {
