@@ -35,12 +35,15 @@ extension Integration {
             var moments = Set<Int>()
             while moments.count < Self.kills { moments.insert(Int.random(in: 20..<(feed.items.count - 20), using: &rng)) }
             var killed = 0
+            var killedBusy = 0
             var i = 0
             while i < feed.items.count {
                 try dropper.drop(feed.items[i])
                 i += 1
                 guard moments.contains(i) else { continue }
                 try await Task.sleep(for: .milliseconds(Int.random(in: 50...1500, using: &rng)))
+                // Whether the kill interrupts work: files queued, in flight or not yet stable.
+                if let s = try? daemon.status(), !s.isIdle { killedBusy += 1 }
                 daemon.kill(signal: SIGKILL)
                 killed += 1
                 let whileDown = Int.random(in: 0...8, using: &rng)
@@ -94,7 +97,7 @@ extension Integration {
             #expect(daemon.stop() == 0, "SIGTERM must end the daemon cleanly")
             PHIAudit.expectClean(daemon.logFiles, needles: feed.protectedHealthInformation())
             Integration.report([
-                "test": "exactly_once_sigkill", "studies": Self.studies, "files": feed.items.count, "kills": killed,
+                "test": "exactly_once_sigkill", "studies": Self.studies, "files": feed.items.count, "kills": killed, "kills_with_work_pending": killedBusy,
                 "instances": counts.instances, "reports": counts.reports, "pairs": counts.pairs, "seconds": seconds,
             ])
             layout.remove()
