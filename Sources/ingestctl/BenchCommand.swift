@@ -5,6 +5,9 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print JSON.",
-        subcommands: [BenchDecode.self, BenchExtract.self, BenchAnn.self, BenchStore.self, BenchTrainStep.self, BenchLGDEA.self, BenchIngest.self]
+        subcommands: [
+            BenchDecode.self, BenchExtract.self, BenchAnn.self, BenchStore.self, BenchTrainStep.self, BenchLGDEA.self, BenchCStore.self,
+            BenchIngest.self,
+        ]
     )
 }

@@ -9,7 +9,13 @@ struct IngestdCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingestd",
         abstract: "Research PACS ingestion daemon: watch, decode, extract evidence, index, serve over a Unix socket.",
+        usage: """
+            ingestd --data DIR [--watch DIR ...] [--reports DIR ...] [--socket PATH] [--log-level LEVEL]
+            ingestd --config FILE [flags that override it]
+            ingestd --check-config FILE
+            """,
         version: IngestdVersion.string,
+        // The decode worker the daemon starts for itself (not for people: hidden from help).
         subcommands: [DecodeWorkerCommand.self]
     )
 
@@ -30,6 +36,15 @@ struct IngestdCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "API socket path (default: DATA/ingestd.sock).")
     var socket: String?
+
+    @Option(name: .customLong("dicom-port"), help: "DICOM C-STORE SCP port (0 = off).")
+    var dicomPort: Int?
+
+    @Option(name: .customLong("dicom-aet"), help: "AE title of the C-STORE SCP.")
+    var dicomAET: String?
+
+    @Option(name: .customLong("mllp-port"), help: "HL7 v2 MLLP listener port (0 = off).")
+    var mllpPort: Int?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String?
@@ -74,6 +89,9 @@ struct IngestdCommand: AsyncParsableCommand {
         if !watch.isEmpty { configuration.watch.dicomDirectories = watch }
         if !reports.isEmpty { configuration.watch.reportDirectories = reports }
         if let socket { configuration.socket.path = socket }
+        if let dicomPort { configuration.dicom.port = dicomPort }
+        if let dicomAET { configuration.dicom.aeTitle = dicomAET }
+        if let mllpPort { configuration.mllp.port = mllpPort }
         if let logLevel {
             guard let level = IngestdConfiguration.Logging.Level(rawValue: logLevel) else { throw ValidationError("unknown --log-level \(logLevel)") }
             configuration.logging.level = level

@@ -39,6 +39,7 @@ extension IngestdConfiguration {
         if !(training.roundAfterSeconds > 0) { bad("training.round_after_seconds", "must be positive") }
         if !(1...64).contains(training.threads) { bad("training.threads", "must be between 1 and 64") }
 
+        problems += pacsProblems()
         if !problems.isEmpty { throw ConfigurationError(source: source, problems: problems) }
     }
 

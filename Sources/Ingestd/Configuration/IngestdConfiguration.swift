@@ -12,6 +12,8 @@ public struct IngestdConfiguration: Sendable, Equatable, Codable {
     public var extractor: Extractor
     public var training: Training
     public var logging: Logging
+    public var dicom: DICOMNetwork
+    public var mllp: MLLP
 
     public init(
         dataDirectory: String,
@@ -20,7 +22,9 @@ public struct IngestdConfiguration: Sendable, Equatable, Codable {
         limits: Limits = .init(),
         extractor: Extractor = .init(),
         training: Training = .init(),
-        logging: Logging = .init()
+        logging: Logging = .init(),
+        dicom: DICOMNetwork = .init(),
+        mllp: MLLP = .init()
     ) {
         self.dataDirectory = dataDirectory
         self.watch = watch
@@ -29,6 +33,8 @@ public struct IngestdConfiguration: Sendable, Equatable, Codable {
         self.extractor = extractor
         self.training = training
         self.logging = logging
+        self.dicom = dicom
+        self.mllp = mllp
     }
 
     /// The socket path in force: the configured one, else `<dataDirectory>/ingestd.sock`.
@@ -38,7 +44,7 @@ public struct IngestdConfiguration: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case dataDirectory = "data_directory"
-        case watch, socket, limits, extractor, training, logging
+        case watch, socket, limits, extractor, training, logging, dicom, mllp
     }
 
     public init(from decoder: any Decoder) throws {
@@ -50,6 +56,8 @@ public struct IngestdConfiguration: Sendable, Equatable, Codable {
         extractor = try c.decodeIfPresent(Extractor.self, forKey: .extractor) ?? .init()
         training = try c.decodeIfPresent(Training.self, forKey: .training) ?? .init()
         logging = try c.decodeIfPresent(Logging.self, forKey: .logging) ?? .init()
+        dicom = try c.decodeIfPresent(DICOMNetwork.self, forKey: .dicom) ?? .init()
+        mllp = try c.decodeIfPresent(MLLP.self, forKey: .mllp) ?? .init()
     }
 }
 

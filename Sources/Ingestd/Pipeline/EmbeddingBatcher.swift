@@ -19,7 +19,7 @@ actor EmbeddingBatcher<Input: Sendable> {
     private var pending: [(input: Input, continuation: CheckedContinuation<Embedded, Never>)] = []
     private var generation = 0
 
-    init(host: ModelHost, maxBatch: Int = 16, maxDelay: Duration = .milliseconds(50), embed: @escaping Embed) {
+    init(host: ModelHost, maxBatch: Int = 16, maxDelay: Duration = .milliseconds(25), embed: @escaping Embed) {
         self.host = host
         self.maxBatch = max(1, maxBatch)
         self.maxDelay = maxDelay

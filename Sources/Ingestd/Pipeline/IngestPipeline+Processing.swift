@@ -25,7 +25,7 @@ extension IngestPipeline {
         guard let entry = IntakeEntry.decode(payload) else {
             // Not ours to understand (a newer build's entry, or corruption): set aside, acknowledged.
             let id = "intake:\(position)"
-            await commit(position: position, entry: nil) { (tx) throws(IndexError) in
+            await commit(position: position, entry: nil, quarantining: true) { (tx) throws(IndexError) in
                 var delta = Delta()
                 delta.quarantined = try Self.stageQuarantine(
                     id: id, reason: "unreadable_intake_entry", detail: "intake entry \(position) does not decode", in: &tx)
@@ -209,7 +209,7 @@ extension IngestPipeline {
     func quarantine(position: UInt64, entry: IntakeEntry, reason: String, message: String) async {
         let id = entry.quarantineID
         let detail = "\(entry.path): \(message)"
-        let delta = await commit(position: position, entry: entry) { (tx) throws(IndexError) in
+        let delta = await commit(position: position, entry: entry, quarantining: true) { (tx) throws(IndexError) in
             var delta = Delta()
             delta.quarantined = try Self.stageQuarantine(id: id, reason: reason, detail: detail, in: &tx)
             try tx.putFileRecord(FileRecord(
@@ -242,7 +242,7 @@ extension IngestPipeline {
     /// the counters after it is durable. A failed write leaves the entry queued (next start).
     @discardableResult
     func commit(
-        position: UInt64, entry: IntakeEntry?,
+        position: UInt64, entry: IntakeEntry?, quarantining: Bool = false,
         _ body: @escaping @Sendable (inout StoreTransaction) throws(IndexError) -> (Delta, String)
     ) async -> Delta? {
         let result: (Delta, String)
@@ -256,10 +256,16 @@ extension IngestPipeline {
             }
         } catch {
             logger.error("ingest.commit_failed", metadata: ["path": "\(entry?.path ?? "-")", "error": "\(error)"])
+            // The item itself is unstorable (e.g. a vector the space refuses): set it aside.
+            // Anything else (storage, I/O) is retried later, the entry still queued.
+            if let entry, !quarantining, let e = error as? IndexError, e.code == .invalidArgument || e.code == .corrupt {
+                await quarantine(position: position, entry: entry, reason: "index_\(e.code.rawValue)", message: e.message)
+            }
             return nil
         }
         let delta = result.0
         let pending = state.withLock { s -> Int in
+            s.settled.insert(position)
             s.counts.instances += delta.instances
             s.counts.studies += delta.studies
             s.counts.reports += delta.reports

@@ -59,6 +59,19 @@ public final class IngestPipeline: Service, Sendable {
         var inFlight = 0
         var stopping = false
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
+        /// Positions whose store write (with the acknowledgement) committed, until the dispatcher
+        /// collects them.
+        var settled: Set<UInt64> = []
+        /// Items that ended without a commit (store trouble, no decode worker), tried again after
+        /// a backoff; bounded by `maxInFlight` because only in-flight items land here.
+        var retries: [Retry] = []
+    }
+
+    struct Retry {
+        var position: UInt64
+        var payload: [UInt8]
+        var attempts: Int
+        var due: ContinuousClock.Instant
     }
 
     public let store: IndexStore
@@ -226,7 +239,15 @@ public final class IngestPipeline: Service, Sendable {
             wakeContinuation.yield()
             while await iterator.next() != nil {
                 if state.withLock({ $0.stopping }) { break }
-                let room = state.withLock { $0.maxInFlightRoom(settings.maxInFlight) }
+                var room = state.withLock { $0.maxInFlightRoom(settings.maxInFlight) }
+                guard room > 0 else { continue }
+                for retry in dueRetries(limit: room) {
+                    room -= 1
+                    group.addTask {
+                        await self.process(position: retry.position, payload: retry.payload)
+                        self.finished(position: retry.position, payload: retry.payload, attempts: retry.attempts)
+                    }
+                }
                 guard room > 0 else { continue }
                 let cursor = state.withLock { $0.cursor }
                 let page: [(position: UInt64, payload: [UInt8])]
@@ -244,7 +265,7 @@ public final class IngestPipeline: Service, Sendable {
                     }
                     group.addTask {
                         await self.process(position: position, payload: payload)
-                        self.finished()
+                        self.finished(position: position, payload: payload, attempts: 0)
                     }
                 }
                 if page.isEmpty { notifyIfIdle() }
@@ -262,13 +283,41 @@ public final class IngestPipeline: Service, Sendable {
         }
     }
 
-    private func finished() {
-        state.withLock {
-            $0.inFlight -= 1
-            $0.counts.inFlight = $0.inFlight
+    /// An item left the stages: committed, or (not while stopping) due for another try.
+    private func finished(position: UInt64, payload: [UInt8], attempts: Int) {
+        let retryAfter = state.withLock { s -> Duration? in
+            s.inFlight -= 1
+            s.counts.inFlight = s.inFlight
+            if s.settled.remove(position) != nil || s.stopping { return nil }
+            let backoff = Duration.seconds(min(30, 1 << min(attempts, 5)))
+            s.retries.append(Retry(position: position, payload: payload, attempts: attempts + 1, due: .now + backoff))
+            return backoff
+        }
+        if let retryAfter {
+            logger.warning("ingest.retry_scheduled", metadata: ["intake.position": "\(position)", "after.seconds": "\(retryAfter.components.seconds)"])
+            let wake = wakeContinuation
+            Task {
+                try? await Task.sleep(for: retryAfter)
+                wake.yield()
+            }
         }
         wakeContinuation.yield()
         notifyIfIdle()
+    }
+
+    private func dueRetries(limit: Int) -> [Retry] {
+        state.withLock { s in
+            let now = ContinuousClock.now
+            var due: [Retry] = []
+            s.retries.removeAll { r in
+                guard r.due <= now, due.count < limit else { return false }
+                due.append(r)
+                return true
+            }
+            s.inFlight += due.count
+            s.counts.inFlight = s.inFlight
+            return due
+        }
     }
 
     private func notifyIfIdle() {

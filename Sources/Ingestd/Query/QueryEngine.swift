@@ -59,12 +59,10 @@ struct QueryEngine: Sendable {
             if let stored = try indexCall({ () throws(IndexError) in try store.storedVector(id: uid, space: space) }) {
                 query = stored
             } else {
-                let image = try await displayImage(for: uid, size: model.imageSize)
-                query = await Offload.run { model.embedImages([image])[0] }
+                query = try await embed(try await displayImage(for: uid, size: model.imageSize), model)
             }
         } else {
-            let image = try await displayImage(file: request.file ?? "", size: model.imageSize)
-            query = await Offload.run { model.embedImages([image])[0] }
+            query = try await embed(try await displayImage(file: request.file ?? "", size: model.imageSize), model)
         }
         Counter(label: "ingestd_api_queries_total", dimensions: [("kind", "search")]).increment()
         // A space that does not exist yet (nothing of that kind indexed) contributes no hits:
@@ -80,6 +78,13 @@ struct QueryEngine: Sendable {
             return try hits.prefix(k).map { (hit, kind) throws(APIError) in try describe(hit, kind: kind) }
         }
         return SearchResponse(modelVersion: model.version, queryKind: isText ? "text" : "image", results: results)
+    }
+
+    private func embed(_ image: [Float], _ model: any EvidenceModel) async throws(APIError) -> [Float] {
+        guard let vector = await Offload.run({ model.embedImages([image]).first }), vector.count == model.dimension else {
+            throw APIError.internal("model \(model.version) did not embed the query image")
+        }
+        return vector
     }
 
     private func describe(_ hit: SearchHit, kind: VectorKind) throws(APIError) -> SearchResult {

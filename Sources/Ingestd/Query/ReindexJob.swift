@@ -42,13 +42,13 @@ actor ReindexJob {
                     publish()
                     try await self.run(engine: engine, model: model, onlyMissing: true)
                 }
-                await self.finish(job: job, error: nil)
+                self.finish(job: job, error: nil)
             } catch is CancellationError {
                 engine.context.logger.info("api.reindex.cancelled", metadata: ["job": "\(job)"])
-                await self.finish(job: job, error: "cancelled at shutdown")
+                self.finish(job: job, error: "cancelled at shutdown")
             } catch {
                 engine.context.logger.error("api.reindex.failed", metadata: ["job": "\(job)", "error.type": "\(type(of: error))"])
-                await self.finish(job: job, error: "\(error)")
+                self.finish(job: job, error: "\(error)")
             }
         }
         engine.context.logger.info("api.reindex.started", metadata: ["job": "\(job)", "model.version": "\(model.version)", "total": "\(total)"])

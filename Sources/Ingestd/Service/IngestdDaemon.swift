@@ -32,7 +32,22 @@ public struct IngestdDaemon: Sendable {
         let environment = ProcessInfo.processInfo.environment
         let notifier = SystemdNotifier(environment: environment)
         let logger = self.logger
-        let configuration = self.configuration
+        var configuration = self.configuration
+        // The network intakes file what they receive durably into incoming/ folders under the
+        // data directory (before the peer hears "stored"), and the watchers take it from there.
+        let spool: SpoolDirectorySink?
+        if configuration.dicom.isEnabled || configuration.mllp.isEnabled {
+            do {
+                let sink = try SpoolDirectorySink(dataDirectory: URL(fileURLWithPath: configuration.dataDirectory))
+                configuration.watch.dicomDirectories.append(sink.dicomDirectory.path)
+                configuration.watch.reportDirectories.append(sink.reportDirectory.path)
+                spool = sink
+            } catch {
+                throw DaemonStartError(path: error.input, message: error.message)
+            }
+        } else {
+            spool = nil
+        }
         let storeURL = Self.storeURL(dataDirectory: configuration.dataDirectory)
         let store: IndexStore
         do {
@@ -61,6 +76,13 @@ public struct IngestdDaemon: Sendable {
         services.append(pipeline)
         services.append(VectorCheckpointService(store: store, logger: logger))
         services.append(FileWatchService(watch: configuration.watch, pipeline: pipeline, logger: logger))
+        if let spool, configuration.dicom.isEnabled {
+            services.append(
+                StorageSCP(configuration: configuration.dicom, spoolDirectory: spool.spoolDirectory, logger: logger, sink: spool.instanceSink))
+        }
+        if let spool, configuration.mllp.isEnabled {
+            services.append(MLLPListener(configuration: configuration.mllp, logger: logger, sink: spool.reportSink))
+        }
         let context = IngestdContext(configuration: configuration, store: store, models: models, pipeline: pipeline, logger: logger, decoder: decoder)
         services.append(
             APIServer(context: context) {

@@ -17,7 +17,7 @@ public final class FileWatchService: Service, Sendable {
     /// Between ticks: short, so a renamed-in file is picked up promptly.
     let tick: Duration
 
-    public init(watch: IngestdConfiguration.Watch, pipeline: IngestPipeline, logger: Logger, tick: Duration = .milliseconds(100)) {
+    public init(watch: IngestdConfiguration.Watch, pipeline: IngestPipeline, logger: Logger, tick: Duration = .milliseconds(50)) {
         self.watch = watch
         self.pipeline = pipeline
         self.logger = logger
