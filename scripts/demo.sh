@@ -135,6 +135,6 @@ section "6. SIGTERM"
 kill -TERM "$daemon_pid"
 set +e; wait "$daemon_pid"; rc=$?; set -e
 daemon_pid=""
-echo "ingestd exited with status $rc; $(grep -c . "$work/ingestd.log") log lines (no PHI: names, IDs and report text never logged)"
+echo "ingestd exited with status $rc; $(grep -c . "$work/ingestd.log") log lines in its log"
 echo "demo took $(( $(date +%s) - started )) s"
 exit "$rc"
