@@ -91,3 +91,12 @@ $(BENCH_BIN)/dcmtk-decode-loop: Benchmarks/dcmtk_decode_loop.cpp
 
 bench-decode: setup-venv release $(BENCH_BIN)/dcmtk-decode-loop
 	@scripts/bench-decode.sh $(RELEASE_BIN) $(BENCH_BIN) $(SHARED_DATA)
+
+# The daemon end to end: phantom studies dropped into the watched folders until searchable, next to
+# Orthanc (Debian package, started on loopback by scripts/peers/orthanc.sh) storing the same files.
+BENCH_INGEST_STUDIES ?= 2000
+.PHONY: bench-ingest
+bench-ingest: setup-venv
+	$(SWIFT) build -c release --product ingestd
+	$(SWIFT) build -c release --product ingestctl
+	$(RELEASE_BIN)/ingestctl bench ingest --studies $(BENCH_INGEST_STUDIES) --json

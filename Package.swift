@@ -95,14 +95,14 @@ let package = Package(
         .executableTarget(
             name: "ingestctl",
             dependencies: [
-                "Ingestd", "DICOM", "Evidence", "Index", "Learner", "Phantom", "DataFormats",
+                "Ingestd", "DICOM", "Evidence", "Index", "Learner", "Phantom", "DataFormats", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
 
         // Tests. `TestSupport` locates ../shared/data, the test venv and the built executables.
-        .target(name: "TestSupport", swiftSettings: swiftSettings),
+        .target(name: "TestSupport", dependencies: ["Ingestd", "Phantom"], swiftSettings: swiftSettings),
         .testTarget(name: "DataFormatsTests", dependencies: ["DataFormats", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "DataFormats", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "EvidenceTests", dependencies: ["Evidence", "TestSupport"], swiftSettings: swiftSettings),
@@ -110,6 +110,9 @@ let package = Package(
         .testTarget(name: "LearnerTests", dependencies: ["Learner", "DataFormats", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "PhantomTests", dependencies: ["Phantom", "DICOM", "Evidence", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "IngestdTests", dependencies: ["Ingestd", "TestSupport", "Index", "Evidence", "DICOM", "Phantom"], swiftSettings: swiftSettings),
+        // Real `ingestd` processes fed phantom studies: exactly-once across SIGKILL, quarantine, load, peers, PHI in logs.
+        .testTarget(
+            name: "IntegrationTests", dependencies: ["Ingestd", "Index", "Phantom", "DICOM", "TestSupport"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17
