@@ -100,3 +100,13 @@ bench-ingest: setup-venv
 	$(SWIFT) build -c release --product ingestd
 	$(SWIFT) build -c release --product ingestctl
 	$(RELEASE_BIN)/ingestctl bench ingest --studies $(BENCH_INGEST_STUDIES) --json
+
+# C-STORE throughput: DCMTK storescu on one association into the real daemon vs into Orthanc
+# (scripts/peers/orthanc.sh, TCP_NODELAY), same phantom files, runs alternating in one process.
+BENCH_CSTORE_FILES ?= 500
+BENCH_CSTORE_RUNS  ?= 3
+.PHONY: bench-cstore
+bench-cstore: setup-system
+	$(SWIFT) build -c release --product ingestd
+	$(SWIFT) build -c release --product ingestctl
+	$(RELEASE_BIN)/ingestctl bench cstore --phantom $(BENCH_CSTORE_FILES) --runs $(BENCH_CSTORE_RUNS) --json

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs the Debian packages ingestd builds and tests against, only when one is missing.
+# Installs the Debian packages ingestd builds and tests against, only when one is missing
+# (orthanc and dcmtk are the real PACS peers of the integration tests and benchmarks).
 set -euo pipefail
-packages=(libdcmtk-dev dcmtk librocksdb-dev libopenblas-dev zlib1g-dev pkg-config python3-venv curl)
+packages=(libdcmtk-dev dcmtk librocksdb-dev libopenblas-dev zlib1g-dev pkg-config python3-venv curl orthanc)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -2,47 +2,49 @@ import ArgumentParser
 import DICOM
 import Foundation
 import Ingestd
-import Logging
 import Phantom
+import TestSupport
 
-/// `ingestctl bench cstore --files DIR|--phantom N --json`: C-STORE throughput into ingestd's SCP
-/// (in-process, durable spool sink) with DCMTK `storescu` on one association, and the same run
-/// against Orthanc when it is installed, so the ratio comes from one run on one machine state.
+/// `ingestctl bench cstore --files DIR|--phantom N --json`: C-STORE throughput with DCMTK
+/// `storescu` on one association into the real `ingestd` daemon (its SCP answers each store only
+/// after fsync(file) + rename + fsync(directory)) and, in the same run on the same files, into
+/// Orthanc (Debian package, started by `scripts/peers/orthanc.sh` on loopback with TCP_NODELAY),
+/// so the ratio comes from one machine state. Runs alternate between the two servers.
 struct BenchCStore: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "cstore", abstract: "C-STORE instances/s into ingestd's SCP (and Orthanc's when installed), one storescu association (JSON).")
+        commandName: "cstore", abstract: "C-STORE instances/s into ingestd vs Orthanc, one storescu association each, same files (JSON).")
 
     @Option(help: "Directory of DICOM files (searched recursively).") var files: String?
     @Option(help: "Generate N phantom radiographs instead.") var phantom: Int?
     @Option(name: .customLong("image-size"), help: "Phantom image side in pixels.") var imageSize = 256
-    @Option(help: "Orthanc executable for the comparison; \"none\" skips it (default: Orthanc on PATH or /usr/sbin).") var orthanc: String?
-    @Option(help: "Runs per server (the best is reported, damping a loaded machine).") var runs = 1
-    @Flag(name: .customLong("sync-directory"), help: "Also fsync the directory per instance (two flushes instead of one).") var syncDirectory = false
+    @Option(help: "The ingestd executable (default: beside ingestctl).") var ingestd: String?
+    @Option(help: "The Orthanc peer script (default: scripts/peers/orthanc.sh of this checkout).") var orthancScript: String?
+    @Option(help: "Runs per server, alternating (the median is reported).") var runs = 1
+    @Flag(help: "Skip the Orthanc runs.") var noOrthanc = false
     @Flag(help: "Print one JSON document.") var json = false
-
-    struct ServerResult: Encodable {
-        var server: String
-        var instances: Int
-        var stored: Int
-        var seconds: Double
-        var instances_per_s: Double
-    }
 
     struct Report: Encodable {
         var files: Int
         var bytes: Int
         var transfer_syntaxes: [String]
         var storescu_options: [String]
+        var associations: Int
         var tcp_nodelay: Bool
-        /// How ingestd made each instance durable before answering.
+        /// What ingestd does per instance before its C-STORE response.
         var ingestd_durability: String
-        var ingestd: ServerResult
-        var orthanc: ServerResult?
-        var orthanc_note: String?
-        var ratio_vs_orthanc: Double?
-        /// Every run's rate, in order (the best is reported above).
-        var ingestd_runs_per_s: [Double]
-        var orthanc_runs_per_s: [Double]
+        var ingestd_instances_per_second: Double
+        var orthanc_instances_per_second: Double?
+        /// ingestd / Orthanc (≥ 1 means ingestd stores at least as fast).
+        var ratio: Double?
+        var ingestd_runs_per_second: [Double]
+        var orthanc_runs_per_second: [Double]
+        /// Instances filed by ingestd in its last run (must equal the distinct SOP Instance UIDs).
+        var ingestd_stored: Int
+        var distinct_instances: Int
+        /// /proc/loadavg (1, 5, 15 min) before and after: the machine is shared.
+        var load_average_before: [Double]
+        var load_average_after: [Double]
+        var note: String?
     }
 
     func validate() throws {
@@ -53,8 +55,8 @@ struct BenchCStore: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("ingestd-bench-cstore-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        let loadBefore = Self.loadAverage()
+        let work = try TestEnvironment.makeTemporaryDirectory("ingestd-bench-cstore")
         defer { try? FileManager.default.removeItem(at: work) }
 
         let inputs: [URL]
@@ -78,115 +80,117 @@ struct BenchCStore: AsyncParsableCommand {
             bytes += (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
         }
         let options = Self.storescuOptions(for: syntaxes)
+        let executable = try ingestdExecutable()
+        let script = orthancScript.map { URL(fileURLWithPath: $0) } ?? TestEnvironment.packageRoot.appendingPathComponent("scripts/peers/orthanc.sh")
+        var note: String?
+        let useOrthanc: Bool
+        if noOrthanc {
+            useOrthanc = false
+            note = "Orthanc skipped (--no-orthanc)"
+        } else if !FileManager.default.isExecutableFile(atPath: script.path) {
+            useOrthanc = false
+            note = "no Orthanc peer script at \(script.path)"
+        } else {
+            useOrthanc = true
+        }
 
-        // Runs alternate between the servers so load from other work on the machine hits both alike.
-        let orthancPath = orthancExecutable()
-        var best: ServerResult?
-        var orthancResult: ServerResult?
         var ingestdRates: [Double] = []
         var orthancRates: [Double] = []
-        var note: String? = orthancPath == nil ? "Orthanc not installed (Debian package orthanc): ingestd measured alone" : nil
+        var stored = 0
         for run in 0..<runs {
-            let result = try await measureIngestd(inputs: inputs, options: options, distinct: uids.count, work: work.appendingPathComponent("ingestd-\(run)"))
-            ingestdRates.append(result.instances_per_s)
-            if best == nil || result.instances_per_s > best!.instances_per_s { best = result }
-            guard let orthancPath else { continue }
+            let result = try await measureIngestd(executable, inputs: inputs, options: options, work: work.appendingPathComponent("ingestd-\(run)"))
+            guard result.stored == uids.count else {
+                throw ValidationError("ingestd filed \(result.stored) of \(uids.count) instances")
+            }
+            stored = result.stored
+            ingestdRates.append(result.rate)
+            guard useOrthanc else { continue }
             do {
-                let result = try await measureOrthanc(orthancPath, inputs: inputs, options: options, work: work.appendingPathComponent("orthanc-\(run)"))
-                orthancRates.append(result.instances_per_s)
-                if orthancResult == nil || result.instances_per_s > orthancResult!.instances_per_s { orthancResult = result }
+                orthancRates.append(try measureOrthanc(script, inputs: inputs, options: options, work: work.appendingPathComponent("orthanc-\(run)")))
             } catch {
                 note = "Orthanc run failed: \(error)"
             }
         }
-        guard let ingestd = best else { return }
+        let ingestdRate = Self.median(ingestdRates) ?? 0
+        let orthancRate = Self.median(orthancRates)
         let report = Report(
-            files: inputs.count, bytes: bytes, transfer_syntaxes: syntaxes.sorted(), storescu_options: options, tcp_nodelay: true,
-            ingestd_durability: syncDirectory ? "rename + fsync(file) + fsync(directory) per instance" : "rename + fsync(file) per instance",
-            ingestd: ingestd, orthanc: orthancResult, orthanc_note: note,
-            ratio_vs_orthanc: orthancResult.map { ingestd.instances_per_s / $0.instances_per_s },
-            ingestd_runs_per_s: ingestdRates, orthanc_runs_per_s: orthancRates)
+            files: inputs.count, bytes: bytes, transfer_syntaxes: syntaxes.sorted(), storescu_options: options, associations: 1, tcp_nodelay: true,
+            ingestd_durability: "fsync(file) + rename + fsync(directory) per instance before the C-STORE response (real daemon, pipeline running)",
+            ingestd_instances_per_second: Self.rounded(ingestdRate), orthanc_instances_per_second: orthancRate.map { Self.rounded($0) },
+            ratio: orthancRate.map { Self.rounded(ingestdRate / $0, places: 3) },
+            ingestd_runs_per_second: ingestdRates.map { Self.rounded($0) }, orthanc_runs_per_second: orthancRates.map { Self.rounded($0) },
+            ingestd_stored: stored, distinct_instances: uids.count, load_average_before: loadBefore, load_average_after: Self.loadAverage(),
+            note: note)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
-            print(String(format: "ingestd: %d instances in %.3f s = %.1f/s", ingestd.instances, ingestd.seconds, ingestd.instances_per_s))
-            if let o = orthancResult { print(String(format: "orthanc: %d instances in %.3f s = %.1f/s", o.instances, o.seconds, o.instances_per_s)) }
+            print(String(format: "ingestd: %.1f instances/s (median of %d)", ingestdRate, ingestdRates.count))
+            if let orthancRate { print(String(format: "orthanc: %.1f instances/s, ratio %.2f", orthancRate, ingestdRate / orthancRate)) }
             if let note { print(note) }
         }
     }
 
-    private func measureIngestd(inputs: [URL], options: [String], distinct: Int, work: URL) async throws -> ServerResult {
-        var logger = Logger(label: "bench.cstore")
-        logger.logLevel = .error
-        let sink = try SpoolDirectorySink(dataDirectory: work, syncDirectory: syncDirectory)
-        let scp = StorageSCP(
-            configuration: .init(port: 0, aeTitle: "INGESTD", maxPDU: 131_072), spoolDirectory: sink.spoolDirectory, logger: logger,
-            sink: sink.instanceSink)
-        let port = try scp.start()
+    /// The real daemon with its SCP on a free loopback port; timed from storescu's start to its
+    /// exit (its last C-STORE answered, i.e. every instance durable).
+    private func measureIngestd(_ executable: URL, inputs: [URL], options: [String], work: URL) async throws -> (rate: Double, stored: Int) {
+        var layout = try DaemonLayout(root: work)
+        let port = try BenchCStore.freePort()
+        try layout.writeConfig(extra: "[dicom]\nport = \(port)\nae_title = \"INGESTD\"\nmax_pdu = 131072\n[training]\nenabled = false\n[logging]\nlevel = \"warning\"")
+        let daemon = DaemonProcess(layout: layout, executable: executable)
+        try daemon.start()
+        defer { daemon.stop() }
+        try await Self.waitForEcho(calledAE: "INGESTD", port: port)
         let (status, seconds, stderr) = try Self.storescu(inputs, options: options, calledAE: "INGESTD", port: port)
-        await scp.stop()
-        let stored = try FileManager.default.contentsOfDirectory(atPath: sink.dicomDirectory.path).filter { $0.hasSuffix(".dcm") }.count
-        guard status == 0, stored == distinct else {
-            throw ValidationError("storescu into ingestd: exit \(status), \(stored) of \(distinct) instances filed: \(stderr.suffix(400))")
-        }
-        return ServerResult(server: "ingestd", instances: inputs.count, stored: stored, seconds: seconds, instances_per_s: Double(inputs.count) / seconds)
+        guard status == 0 else { throw ValidationError("storescu into ingestd: exit \(status): \(stderr.suffix(400))") }
+        let incoming = layout.data.appendingPathComponent("incoming/dicom")
+        let filed = try FileManager.default.contentsOfDirectory(atPath: incoming.path).filter { $0.hasSuffix(".dcm") && !$0.hasPrefix(".") }.count
+        return (Double(inputs.count) / seconds, filed)
     }
 
-    private func measureOrthanc(_ executable: String, inputs: [URL], options: [String], work: URL) async throws -> ServerResult {
+    /// Orthanc through the peer script (TCP_NODELAY set for its dcmnet), same storescu call.
+    private func measureOrthanc(_ script: URL, inputs: [URL], options: [String], work: URL) throws -> Double {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        let dicomPort = try Self.freePort()
-        let httpPort = try Self.freePort()
-        let config: [String: Any] = [
-            "Name": "ingestd-bench", "StorageDirectory": work.appendingPathComponent("storage").path,
-            "IndexDirectory": work.appendingPathComponent("index").path, "DicomAet": "ORTHANC", "DicomPort": dicomPort,
-            "HttpPort": httpPort, "RemoteAccessAllowed": false, "DicomCheckCalledAet": false, "Plugins": [String](),
-            "StorageCompression": false, "HttpServerEnabled": true, "DicomServerEnabled": true,
-        ]
-        let configURL = work.appendingPathComponent("orthanc.json")
-        try JSONSerialization.data(withJSONObject: config).write(to: configURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [configURL.path]
-        process.environment = ProcessInfo.processInfo.environment.merging(["TCP_NODELAY": "1"]) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer {
-            // SIGKILL: a child spawned by Foundation's Process inherits this process's blocked
-            // signal mask, so Orthanc never sees SIGTERM/SIGINT; its data is discarded anyway.
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-        // Ready when it answers C-ECHO (up to 30 s: Orthanc creates its index first).
-        var ready = false
-        for _ in 0..<300 where !ready {
-            let echo = try Self.tool("echoscu", ["-aec", "ORTHANC", "127.0.0.1", "\(dicomPort)"])
-            ready = echo.status == 0
-            if !ready { try await Task.sleep(for: .milliseconds(100)) }
-        }
-        guard ready else { throw ValidationError("Orthanc did not answer C-ECHO on port \(dicomPort)") }
-        let (status, seconds, stderr) = try Self.storescu(inputs, options: options, calledAE: "ORTHANC", port: dicomPort)
+        let started = try ProcessRunner.run(script, ["start", work.path])
+        defer { _ = try? ProcessRunner.run(script, ["stop", work.path]) }
+        guard started.status == 0,
+              let portText = try? String(contentsOf: work.appendingPathComponent("orthanc.dicom_port"), encoding: .utf8),
+              let port = Int(portText.trimmingCharacters(in: .whitespacesAndNewlines)),
+              let aetText = try? String(contentsOf: work.appendingPathComponent("orthanc.aet"), encoding: .utf8)
+        else { throw ValidationError("orthanc.sh start failed (status \(started.status)): \(started.stderrString.suffix(400))") }
+        let aet = aetText.trimmingCharacters(in: .whitespacesAndNewlines)
+        let (status, seconds, stderr) = try Self.storescu(inputs, options: options, calledAE: aet, port: port)
         guard status == 0 else { throw ValidationError("storescu into Orthanc: exit \(status): \(stderr.suffix(400))") }
-        return ServerResult(server: "orthanc", instances: inputs.count, stored: inputs.count, seconds: seconds, instances_per_s: Double(inputs.count) / seconds)
+        return Double(inputs.count) / seconds
     }
 
-    private func orthancExecutable() -> String? {
-        if orthanc == "none" { return nil }
-        if let orthanc { return orthanc }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        for dir in path.split(separator: ":").map(String.init) + ["/usr/sbin"] where FileManager.default.isExecutableFile(atPath: dir + "/Orthanc") {
-            return dir + "/Orthanc"
+    private func ingestdExecutable() throws -> URL {
+        if let ingestd { return URL(fileURLWithPath: ingestd) }
+        let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        let beside = me.deletingLastPathComponent().appendingPathComponent("ingestd")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        if let path = Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent("ingestd"),
+           FileManager.default.isExecutableFile(atPath: path.path) {
+            return path
         }
-        return nil
+        throw ValidationError("no ingestd beside \(me.path) (build it, or give --ingestd PATH)")
+    }
+
+    /// The SCP starts beside the API, so the API answering does not mean it listens yet.
+    static func waitForEcho(calledAE: String, port: Int) async throws {
+        for _ in 0..<300 {
+            if try tool("echoscu", ["-aet", "BENCHSCU", "-aec", calledAE, "127.0.0.1", "\(port)"]).status == 0 { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ValidationError("no C-ECHO answer from \(calledAE) on port \(port)")
     }
 
     /// One storescu process, one association over every file; the wall time includes its
     /// start-up (~15 ms), which is the same for both servers.
     static func storescu(_ files: [URL], options: [String], calledAE: String, port: Int) throws -> (Int32, Double, String) {
         let start = Date()
-        let result = try tool("storescu", options + ["-R", "-aet", "BENCHSCU", "-aec", calledAE, "127.0.0.1", "\(port)"] + files.map(\.path))
+        let result = try tool("storescu", options + ["-aet", "BENCHSCU", "-aec", calledAE, "127.0.0.1", "\(port)"] + files.map(\.path))
         return (result.status, Date().timeIntervalSince(start), result.stderr)
     }
 
@@ -195,9 +199,10 @@ struct BenchCStore: AsyncParsableCommand {
     static func storescuOptions(for syntaxes: Set<String>) -> [String] {
         let uncompressed: Set = ["1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2"]
         let option: [String: String] = [
-            "1.2.840.10008.1.2.4.50": "-xy", "1.2.840.10008.1.2.4.51": "-xx", "1.2.840.10008.1.2.4.70": "-xs",
-            "1.2.840.10008.1.2.4.80": "-xt", "1.2.840.10008.1.2.4.81": "-xu", "1.2.840.10008.1.2.5": "-xr",
-            "1.2.840.10008.1.2.4.90": "-xv", "1.2.840.10008.1.2.4.91": "-xw", "1.2.840.10008.1.2.1.99": "-xd",
+            "1.2.840.10008.1.2.4.50": "-xy", "1.2.840.10008.1.2.4.51": "-xx", "1.2.840.10008.1.2.4.57": "-xk",
+            "1.2.840.10008.1.2.4.70": "-xs", "1.2.840.10008.1.2.4.80": "-xt", "1.2.840.10008.1.2.4.81": "-xu",
+            "1.2.840.10008.1.2.5": "-xr", "1.2.840.10008.1.2.4.90": "-xv", "1.2.840.10008.1.2.4.91": "-xw",
+            "1.2.840.10008.1.2.1.99": "-xd",
         ]
         let compressed = syntaxes.subtracting(uncompressed)
         if compressed.isEmpty { return [] }
@@ -222,17 +227,24 @@ struct BenchCStore: AsyncParsableCommand {
     }
 
     static func tool(_ name: String, _ arguments: [String]) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/\(name)")
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(["TCP_NODELAY": "1"]) { $1 }
-        let err = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = err
-        try process.run()
-        let data = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/\(name)"), arguments, environment: ["TCP_NODELAY": "1"])
+        return (result.status, result.stderrString)
+    }
+
+    static func median(_ values: [Double]) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+    static func rounded(_ value: Double, places: Int = 1) -> Double {
+        let scale = pow(10, Double(places))
+        return (value * scale).rounded() / scale
+    }
+
+    static func loadAverage() -> [Double] {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return [] }
+        return text.split(separator: " ").prefix(3).compactMap { Double($0) }
     }
 
     static func freePort() throws -> Int {

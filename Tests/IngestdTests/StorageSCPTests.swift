@@ -139,7 +139,7 @@ struct StorageSCPTests {
     }
 }
 
-private struct PynetdicomAnswer: Decodable {
+struct PynetdicomAnswer: Decodable {
     var associated: Bool
     var statuses: [String: Int]
 }

@@ -3,7 +3,14 @@
 #   orthanc.sh start DIR [PORT]   install if missing, start on 127.0.0.1 with a config and storage
 #                                 under DIR (no auth, REST only on loopback, DICOM port on loopback),
 #                                 wait until /system answers; prints the base URL
+#   orthanc.sh modality DIR NAME AET PORT [HTTP_PORT]
+#                                 the same, with the DICOM node AET at 127.0.0.1:PORT configured
+#                                 as modality NAME (`DicomModalities`), so `POST /modalities/NAME/store`
+#                                 forwards instances to it; Orthanc's own AE title is ORTHANC
 #   orthanc.sh stop DIR           SIGTERM the instance started in DIR, wait for it
+# `start` and `modality` write DIR/orthanc.port (REST), DIR/orthanc.dicom_port and DIR/orthanc.aet.
+# Orthanc runs with TCP_NODELAY=1 in its environment: its DICOM side is DCMTK's dcmnet, which keeps
+# Nagle's algorithm on unless told (every C-STORE then waits ~40 ms); "TcpNoDelay" covers REST.
 #   orthanc.sh bench FILE|DIR...  start in a temp dir, upload the files with 2 workers (REST
 #                                 POST /instances), stop; prints the uploader's JSON line
 # WORKERS (default 2) and PYTHON (default $INGESTD_PYTHON or python3) can be set.
@@ -24,7 +31,8 @@ free_port() { "$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)
 
 start() {
     local dir=$1 port=${2:-$(free_port)} dicom_port
-    dicom_port=$(free_port)
+    dicom_port=${DICOM_PORT:-$(free_port)}
+    local aet=${DICOM_AET:-INGESTDPEER} modalities=${MODALITIES:-"{}"}
     install_orthanc
     mkdir -p "$dir/storage" "$dir/index"
     cat > "$dir/orthanc.json" <<JSON
@@ -42,16 +50,23 @@ start() {
   "TcpNoDelay": true,
   "DicomServerEnabled": true,
   "DicomPort": $dicom_port,
-  "DicomAet": "INGESTDPEER",
+  "DicomAet": "$aet",
+  "DicomCheckCalledAet": false,
+  "DicomModalities": $modalities,
+  "DicomAlwaysAllowStore": true,
+  "DicomAlwaysAllowEcho": true,
+  "DicomScuTimeout": 30,
   "Plugins": [],
   "ConcurrentJobs": 2,
   "StableAge": 60,
   "SaveJobs": false
 }
 JSON
-    Orthanc --logdir="$dir" "$dir/orthanc.json" >"$dir/orthanc.out" 2>&1 &
+    TCP_NODELAY=1 Orthanc --logdir="$dir" "$dir/orthanc.json" >"$dir/orthanc.out" 2>&1 &
     echo $! > "$dir/orthanc.pid"
     echo "$port" > "$dir/orthanc.port"
+    echo "$dicom_port" > "$dir/orthanc.dicom_port"
+    echo "$aet" > "$dir/orthanc.aet"
     local url="http://127.0.0.1:$port"
     for _ in $(seq 1 300); do
         if curl -sf --max-time 1 "$url/system" >/dev/null 2>&1; then echo "$url"; return 0; fi
@@ -61,6 +76,12 @@ JSON
     echo "orthanc.sh: Orthanc did not answer /system within 30 s" >&2
     stop "$dir"
     return 1
+}
+
+# Orthanc as a PACS that forwards to the DICOM node AET@127.0.0.1:PORT, known to it as NAME.
+modality() {
+    local dir=$1 name=$2 aet=$3 port=$4 http_port=${5:-}
+    MODALITIES="{ \"$name\": [ \"$aet\", \"127.0.0.1\", $port ] }" DICOM_AET=${DICOM_AET:-ORTHANC} start "$dir" $http_port
 }
 
 stop() {
@@ -87,8 +108,9 @@ bench() {
 cmd=${1:-}; shift || true
 case "$cmd" in
     start) start "$@" ;;
+    modality) modality "$@" ;;
     stop) stop "$@" ;;
     bench) bench "$@" ;;
     install) install_orthanc ;;
-    *) echo "usage: $0 start DIR [PORT] | stop DIR | bench FILE|DIR... | install" >&2; exit 2 ;;
+    *) echo "usage: $0 start DIR [PORT] | modality DIR NAME AET PORT [HTTP_PORT] | stop DIR | bench FILE|DIR... | install" >&2; exit 2 ;;
 esac

@@ -1,27 +1,24 @@
 public import Foundation
 import DataFormats
+import NIOPosix
 
 /// The default sink for both intakes: durable files in the directories the daemon watches.
 ///
 /// DICOM goes to `<data>/incoming/dicom/<SOPInstanceUID>.dcm`, reports to
-/// `<data>/incoming/reports/<key>.hl7`, each durable before the sink returns (instances: rename
-/// then fsync, see ``durablyMove(_:to:syncDirectory:)``; reports: temp + fsync + rename +
-/// directory fsync through `AtomicFile`). Names come from the UID or key, which makes a resend
-/// idempotent: the same instance or report replaces its earlier copy instead of adding one.
-/// Temp files are hidden (leading dot), which the directory watchers skip.
+/// `<data>/incoming/reports/<key>.hl7`, each durable before the sink returns (instances: fsync
+/// the spooled file, rename, fsync the directory, see ``durablyMove(_:to:)``; reports: temp +
+/// fsync + rename + directory fsync through `AtomicFile`). Names come from the UID or key, which
+/// makes a resend idempotent: the same instance or report replaces its earlier copy instead of
+/// adding one. Temp files are hidden (leading dot), which the directory watchers skip.
 public struct SpoolDirectorySink: Sendable {
     public let dicomDirectory: URL
     public let reportDirectory: URL
     /// Where the SCP streams datasets while they arrive: on the same file system as the incoming
     /// directories, so the final rename is atomic.
     public let spoolDirectory: URL
-    /// Also fsync the directory after filing an instance (for file systems where fsync of a
-    /// renamed file does not commit the rename; ext4/XFS/btrfs do not need it).
-    public let syncDirectory: Bool
 
     /// Creates the directories under `dataDirectory` if needed.
-    public init(dataDirectory: URL, syncDirectory: Bool = false) throws(PACSError) {
-        self.syncDirectory = syncDirectory
+    public init(dataDirectory: URL) throws(PACSError) {
         dicomDirectory = dataDirectory.appendingPathComponent("incoming/dicom", isDirectory: true)
         reportDirectory = dataDirectory.appendingPathComponent("incoming/reports", isDirectory: true)
         spoolDirectory = dataDirectory.appendingPathComponent("spool/dicom", isDirectory: true)
@@ -50,7 +47,7 @@ public struct SpoolDirectorySink: Sendable {
             throw PACSError(.invalidInput, input: "C-STORE", "SOP Instance UID is not a valid UID")
         }
         let destination = file(forInstance: instance.sopInstanceUID)
-        try Self.durablyMove(instance.file.path, to: destination.path, syncDirectory: syncDirectory)
+        try Self.durablyMove(instance.file.path, to: destination.path)
         return destination
     }
 
@@ -74,31 +71,39 @@ public struct SpoolDirectorySink: Sendable {
         { instance in try self.store(instance) }
     }
 
-    /// The sink closure for ``MLLPListener``.
+    /// The sink closure for ``MLLPListener``. The blocking write and its fsyncs run on NIO's
+    /// blocking-I/O thread pool: on the Swift cooperative pool (two threads on two cores) a slow
+    /// flush would stall every other task of the daemon, the pipeline and the API included.
     public var reportSink: ReportSink {
-        { report in try self.store(report) }
+        { report in
+            _ = try await Self.offCooperativePool { try self.store(report) }
+        }
     }
 
-    /// Renames into place, then fsyncs the file under its new name: on a journaling file system
-    /// (ext4, XFS, btrfs) that one flush commits the data and the rename together, where the
-    /// portable fsync-file, rename, fsync-directory sequence costs two (~2 × 3–6 ms on a virtual
-    /// disk, the whole budget of a C-STORE). `syncDirectory` adds the directory fsync for file
-    /// systems without that guarantee. The file is complete before the rename, so a watcher never
-    /// sees a partial one while the daemon runs.
-    static func durablyMove(_ source: String, to destination: String, syncDirectory: Bool) throws(PACSError) {
+    /// Runs blocking file work (writes, fsyncs) on NIO's blocking-I/O thread pool and waits for it
+    /// without holding a cooperative thread.
+    static func offCooperativePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await NIOThreadPool.singleton.runIfActive(body)
+    }
+
+    /// fsync the complete spooled file, rename it into place, fsync the directory: the portable
+    /// sequence (PS3.4 lets an SCU discard its copy on success, so the data and its name must both
+    /// survive a power cut). The file is complete before the rename, so a watcher never sees a
+    /// partial one; a crash before the directory fsync loses at most an instance whose C-STORE
+    /// was never answered, which the SCU resends.
+    static func durablyMove(_ source: String, to destination: String) throws(PACSError) {
         let name = (destination as NSString).lastPathComponent
-        if rename(source, destination) != 0 {
-            throw PACSError(.io, input: name, "rename failed: errno \(errno)")
-        }
-        let fd = open(destination, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw PACSError(.io, input: name, "cannot open the filed instance to sync it: errno \(errno)") }
+        let fd = open(source, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw PACSError(.io, input: name, "cannot open the spooled instance to sync it: errno \(errno)") }
         if fsync(fd) != 0 {
             let e = errno
             close(fd)
             throw PACSError(.io, input: name, "fsync failed: errno \(e)")
         }
         close(fd)
-        guard syncDirectory else { return }
+        if rename(source, destination) != 0 {
+            throw PACSError(.io, input: name, "rename failed: errno \(errno)")
+        }
         let dir = (destination as NSString).deletingLastPathComponent
         let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard dfd >= 0 else { throw PACSError(.io, input: name, "cannot open the directory to sync it: errno \(errno)") }
