@@ -62,7 +62,18 @@ start() {
   "SaveJobs": false
 }
 JSON
-    TCP_NODELAY=1 Orthanc --logdir="$dir" "$dir/orthanc.json" >"$dir/orthanc.out" 2>&1 &
+    # Detached through a launcher that closes every inherited descriptor above 2 and unblocks
+    # signals: a caller such as Foundation's Process waits for EOF on a descriptor it gave this
+    # script (it would wait for Orthanc's exit), and passes its blocked signal mask on (SIGTERM
+    # would never reach Orthanc).
+    TCP_NODELAY=1 "$py" -c '
+import os, signal, sys
+signal.pthread_sigmask(signal.SIG_SETMASK, [])
+for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGPIPE):
+    signal.signal(s, signal.SIG_DFL)
+os.closerange(3, os.sysconf("SC_OPEN_MAX"))
+os.execvp(sys.argv[1], sys.argv[1:])
+' Orthanc --logdir="$dir" "$dir/orthanc.json" </dev/null >"$dir/orthanc.out" 2>&1 &
     echo $! > "$dir/orthanc.pid"
     echo "$port" > "$dir/orthanc.port"
     echo "$dicom_port" > "$dir/orthanc.dicom_port"
@@ -90,7 +101,7 @@ stop() {
     pid=$(cat "$dir/orthanc.pid")
     if kill -0 "$pid" 2>/dev/null; then
         kill -TERM "$pid"
-        for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
     fi
     rm -f "$dir/orthanc.pid"
