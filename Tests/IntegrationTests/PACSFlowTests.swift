@@ -179,6 +179,7 @@ extension Integration {
             #expect(quarantine.items.map(\.reason) == ["unsupported_transfer_syntax"], "quarantine: \(quarantine.items.map(\.reason))")
 
             #expect(daemon.stop() == 0)
+            _ = try? ProcessRunner.run(orthancScript, ["stop", orthancDir.path])
             PHIAudit.expectClean(daemon.logFiles, needles: feed.protectedHealthInformation())
             Integration.report([
                 "test": "pacs_flow", "orthanc_forwarded": orthancFiles.count, "storescu": storescuFiles.count + 1,
