@@ -19,7 +19,7 @@ struct BenchCStore: AsyncParsableCommand {
     @Option(name: .customLong("image-size"), help: "Phantom image side in pixels.") var imageSize = 256
     @Option(help: "The ingestd executable (default: beside ingestctl).") var ingestd: String?
     @Option(help: "The Orthanc peer script (default: scripts/peers/orthanc.sh of this checkout).") var orthancScript: String?
-    @Option(help: "Runs per server, alternating (the median is reported).") var runs = 1
+    @Option(help: "Runs; each measures both servers back to back, in alternating order (medians are reported).") var runs = 1
     @Flag(help: "Skip the Orthanc runs.") var noOrthanc = false
     @Flag(help: "Print one JSON document.") var json = false
 
@@ -34,8 +34,10 @@ struct BenchCStore: AsyncParsableCommand {
         var ingestd_durability: String
         var ingestd_instances_per_second: Double
         var orthanc_instances_per_second: Double?
-        /// ingestd / Orthanc (≥ 1 means ingestd stores at least as fast).
+        /// ingestd / Orthanc medians (≥ 1 means ingestd stores at least as fast).
         var ratio: Double?
+        /// ingestd / Orthanc within each run (the two measured back to back).
+        var ratio_per_run: [Double]
         var ingestd_runs_per_second: [Double]
         var orthanc_runs_per_second: [Double]
         /// Instances filed by ingestd in its last run (must equal the distinct SOP Instance UIDs).
@@ -96,20 +98,32 @@ struct BenchCStore: AsyncParsableCommand {
 
         var ingestdRates: [Double] = []
         var orthancRates: [Double] = []
+        var pairedRatios: [Double] = []
         var stored = 0
         for run in 0..<runs {
-            let result = try await measureIngestd(executable, inputs: inputs, options: options, work: work.appendingPathComponent("ingestd-\(run)"))
-            guard result.stored == uids.count else {
-                throw ValidationError("ingestd filed \(result.stored) of \(uids.count) instances")
+            // Each run measures both servers back to back, first one then the other in turn, so a
+            // burst of load from elsewhere on the machine hits both sides of a pair alike.
+            var ingestdRate: Double?
+            var orthancRate: Double?
+            for side in (run % 2 == 0 ? [0, 1] : [1, 0]) {
+                if side == 0 {
+                    let result = try await measureIngestd(executable, inputs: inputs, options: options, work: work.appendingPathComponent("ingestd-\(run)"))
+                    guard result.stored == uids.count else {
+                        throw ValidationError("ingestd filed \(result.stored) of \(uids.count) instances")
+                    }
+                    stored = result.stored
+                    ingestdRate = result.rate
+                } else if useOrthanc {
+                    do {
+                        orthancRate = try measureOrthanc(script, inputs: inputs, options: options, work: work.appendingPathComponent("orthanc-\(run)"))
+                    } catch {
+                        note = "Orthanc run failed: \(error)"
+                    }
+                }
             }
-            stored = result.stored
-            ingestdRates.append(result.rate)
-            guard useOrthanc else { continue }
-            do {
-                orthancRates.append(try measureOrthanc(script, inputs: inputs, options: options, work: work.appendingPathComponent("orthanc-\(run)")))
-            } catch {
-                note = "Orthanc run failed: \(error)"
-            }
+            if let ingestdRate { ingestdRates.append(ingestdRate) }
+            if let orthancRate { orthancRates.append(orthancRate) }
+            if let ingestdRate, let orthancRate { pairedRatios.append(ingestdRate / orthancRate) }
         }
         let ingestdRate = Self.median(ingestdRates) ?? 0
         let orthancRate = Self.median(orthancRates)
@@ -118,6 +132,7 @@ struct BenchCStore: AsyncParsableCommand {
             ingestd_durability: "fsync(file) + rename + fsync(directory) per instance before the C-STORE response (real daemon, pipeline running)",
             ingestd_instances_per_second: Self.rounded(ingestdRate), orthanc_instances_per_second: orthancRate.map { Self.rounded($0) },
             ratio: orthancRate.map { Self.rounded(ingestdRate / $0, places: 3) },
+            ratio_per_run: pairedRatios.map { Self.rounded($0, places: 3) },
             ingestd_runs_per_second: ingestdRates.map { Self.rounded($0) }, orthanc_runs_per_second: orthancRates.map { Self.rounded($0) },
             ingestd_stored: stored, distinct_instances: uids.count, load_average_before: loadBefore, load_average_after: Self.loadAverage(),
             note: note)

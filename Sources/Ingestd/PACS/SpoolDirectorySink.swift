@@ -5,8 +5,8 @@ import NIOPosix
 /// The default sink for both intakes: durable files in the directories the daemon watches.
 ///
 /// DICOM goes to `<data>/incoming/dicom/<SOPInstanceUID>.dcm`, reports to
-/// `<data>/incoming/reports/<key>.hl7`, each durable before the sink returns (instances: fsync
-/// the spooled file, rename, fsync the directory, see ``durablyMove(_:to:)``; reports: temp +
+/// `<data>/incoming/reports/<key>.hl7`, each durable before the sink returns (instances: rename
+/// the spooled file into place, fsync it and the directory, see ``durablyMove(_:to:)``; reports: temp +
 /// fsync + rename + directory fsync through `AtomicFile`). Names come from the UID or key, which
 /// makes a resend idempotent: the same instance or report replaces its earlier copy instead of
 /// adding one. Temp files are hidden (leading dot), which the directory watchers skip.
@@ -86,24 +86,26 @@ public struct SpoolDirectorySink: Sendable {
         try await NIOThreadPool.singleton.runIfActive(body)
     }
 
-    /// fsync the complete spooled file, rename it into place, fsync the directory: the portable
-    /// sequence (PS3.4 lets an SCU discard its copy on success, so the data and its name must both
-    /// survive a power cut). The file is complete before the rename, so a watcher never sees a
-    /// partial one; a crash before the directory fsync loses at most an instance whose C-STORE
-    /// was never answered, which the SCU resends.
+    /// Renames the complete spooled file into place, then fsyncs the file and its directory:
+    /// when this returns, both the data and the name survive a power cut (PS3.4 lets an SCU
+    /// discard its copy once it hears success). The order costs one journal commit instead of two
+    /// on ext4/XFS (the file's fsync commits the rename with it, so the directory's finds nothing
+    /// left), which is most of a C-STORE's time on one association. A crash between the rename
+    /// and the fsyncs can leave a partial file under the final name only for an instance whose
+    /// C-STORE was never answered: the SCU resends it, and the resend replaces it.
     static func durablyMove(_ source: String, to destination: String) throws(PACSError) {
         let name = (destination as NSString).lastPathComponent
-        let fd = open(source, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw PACSError(.io, input: name, "cannot open the spooled instance to sync it: errno \(errno)") }
+        if rename(source, destination) != 0 {
+            throw PACSError(.io, input: name, "rename failed: errno \(errno)")
+        }
+        let fd = open(destination, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw PACSError(.io, input: name, "cannot open the filed instance to sync it: errno \(errno)") }
         if fsync(fd) != 0 {
             let e = errno
             close(fd)
             throw PACSError(.io, input: name, "fsync failed: errno \(e)")
         }
         close(fd)
-        if rename(source, destination) != 0 {
-            throw PACSError(.io, input: name, "rename failed: errno \(errno)")
-        }
         let dir = (destination as NSString).deletingLastPathComponent
         let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard dfd >= 0 else { throw PACSError(.io, input: name, "cannot open the directory to sync it: errno \(errno)") }
