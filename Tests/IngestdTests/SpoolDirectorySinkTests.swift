@@ -30,13 +30,41 @@ struct SpoolDirectorySinkTests {
         let destination = dir.appendingPathComponent("1.2.3.dcm")
         try Data("old".utf8).write(to: destination)
         try Data("new bytes".utf8).write(to: source)
-        try SpoolDirectorySink.durablyMove(source.path, to: destination.path)
+        let sync = DirectorySync(path: dir.path, idleSeconds: 0.2)
+        try SpoolDirectorySink.durablyMove(source.path, to: destination.path, directory: sync)
         #expect(try Data(contentsOf: destination) == Data("new bytes".utf8))
         #expect(!FileManager.default.fileExists(atPath: source.path))
-        let error = #expect(throws: PACSError.self) { try SpoolDirectorySink.durablyMove(source.path, to: destination.path) }
+        let error = #expect(throws: PACSError.self) { try SpoolDirectorySink.durablyMove(source.path, to: destination.path, directory: sync) }
         #expect(error?.code == .io)
         #expect(error?.input == "1.2.3.dcm")
         #expect(try Data(contentsOf: destination) == Data("new bytes".utf8))
+    }
+
+    /// Group commit: every waiter returns, each after a directory fsync that began after its own
+    /// request; a directory that cannot be synced fails exactly the tickets that flush served.
+    @Test func directorySyncServesConcurrentRequestsAndReportsFailures() async throws {
+        let dir = try TestEnvironment.makeTemporaryDirectory("pacs-dirsync")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sync = DirectorySync(path: dir.path, idleSeconds: 0.2)
+        let tickets = Shared<[UInt64]>([])
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    _ = try? await SpoolDirectorySink.offCooperativePool {
+                        let ticket = sync.request()
+                        try sync.wait(for: ticket, name: "x")
+                        tickets.update { $0.append(ticket) }
+                    }
+                }
+            }
+        }
+        #expect(tickets.current.sorted() == Array(1...8))
+
+        let missing = DirectorySync(path: dir.appendingPathComponent("gone").path, idleSeconds: 0.2)
+        let ticket = missing.request()
+        let error = #expect(throws: PACSError.self) { try missing.wait(for: ticket, name: "1.2.3.dcm") }
+        #expect(error?.code == .io)
+        #expect(error?.input == "1.2.3.dcm")
     }
 
     /// The report sink's blocking write and fsyncs run on NIO's thread pool (threads named "…TP-#n"),

@@ -6,7 +6,7 @@ import NIOPosix
 ///
 /// DICOM goes to `<data>/incoming/dicom/<SOPInstanceUID>.dcm`, reports to
 /// `<data>/incoming/reports/<key>.hl7`, each durable before the sink returns (instances: rename
-/// the spooled file into place, fsync it and the directory, see ``durablyMove(_:to:)``; reports: temp +
+/// the spooled file into place, fsync it and the directory, see ``durablyMove(_:to:directory:)``; reports: temp +
 /// fsync + rename + directory fsync through `AtomicFile`). Names come from the UID or key, which
 /// makes a resend idempotent: the same instance or report replaces its earlier copy instead of
 /// adding one. Temp files are hidden (leading dot), which the directory watchers skip.
@@ -16,12 +16,15 @@ public struct SpoolDirectorySink: Sendable {
     /// Where the SCP streams datasets while they arrive: on the same file system as the incoming
     /// directories, so the final rename is atomic.
     public let spoolDirectory: URL
+    /// Flushes `dicomDirectory` alongside each instance's own fsync.
+    let dicomDirectorySync: DirectorySync
 
     /// Creates the directories under `dataDirectory` if needed.
     public init(dataDirectory: URL) throws(PACSError) {
         dicomDirectory = dataDirectory.appendingPathComponent("incoming/dicom", isDirectory: true)
         reportDirectory = dataDirectory.appendingPathComponent("incoming/reports", isDirectory: true)
         spoolDirectory = dataDirectory.appendingPathComponent("spool/dicom", isDirectory: true)
+        dicomDirectorySync = DirectorySync(path: dicomDirectory.path)
         for dir in [dicomDirectory, reportDirectory, spoolDirectory] {
             do {
                 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
@@ -47,7 +50,7 @@ public struct SpoolDirectorySink: Sendable {
             throw PACSError(.invalidInput, input: "C-STORE", "SOP Instance UID is not a valid UID")
         }
         let destination = file(forInstance: instance.sopInstanceUID)
-        try Self.durablyMove(instance.file.path, to: destination.path)
+        try Self.durablyMove(instance.file.path, to: destination.path, directory: dicomDirectorySync)
         return destination
     }
 
@@ -86,31 +89,25 @@ public struct SpoolDirectorySink: Sendable {
         try await NIOThreadPool.singleton.runIfActive(body)
     }
 
-    /// Renames the complete spooled file into place, then fsyncs the file and its directory:
-    /// when this returns, both the data and the name survive a power cut (PS3.4 lets an SCU
-    /// discard its copy once it hears success). The order costs one journal commit instead of two
-    /// on ext4/XFS (the file's fsync commits the rename with it, so the directory's finds nothing
-    /// left), which is most of a C-STORE's time on one association. A crash between the rename
-    /// and the fsyncs can leave a partial file under the final name only for an instance whose
-    /// C-STORE was never answered: the SCU resends it, and the resend replaces it.
-    static func durablyMove(_ source: String, to destination: String) throws(PACSError) {
+    /// Renames the complete spooled file into place, then fsyncs the file and (concurrently, on
+    /// `directory`'s thread) the directory: when this returns, both the data and the name survive
+    /// a power cut (PS3.4 lets an SCU discard its copy once it hears success). The two flushes in
+    /// flight together cost about one journal commit on ext4/XFS, which is most of a C-STORE's
+    /// time on one association. A crash before they finish can leave a partial file under the
+    /// final name only for an instance whose C-STORE was never answered: the SCU resends it, and
+    /// the resend replaces it.
+    static func durablyMove(_ source: String, to destination: String, directory: DirectorySync) throws(PACSError) {
         let name = (destination as NSString).lastPathComponent
         if rename(source, destination) != 0 {
             throw PACSError(.io, input: name, "rename failed: errno \(errno)")
         }
+        let ticket = directory.request()
         let fd = open(destination, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw PACSError(.io, input: name, "cannot open the filed instance to sync it: errno \(errno)") }
-        if fsync(fd) != 0 {
-            let e = errno
-            close(fd)
-            throw PACSError(.io, input: name, "fsync failed: errno \(e)")
-        }
-        close(fd)
-        let dir = (destination as NSString).deletingLastPathComponent
-        let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard dfd >= 0 else { throw PACSError(.io, input: name, "cannot open the directory to sync it: errno \(errno)") }
-        defer { close(dfd) }
-        if fsync(dfd) != 0 { throw PACSError(.io, input: name, "directory fsync failed: errno \(errno)") }
+        let fileError: Int32 = fd < 0 ? errno : (fsync(fd) == 0 ? 0 : errno)
+        if fd >= 0 { close(fd) }
+        // Waited for even when the file's fsync failed, so no flush outlives the call.
+        try directory.wait(for: ticket, name: name)
+        if fileError != 0 { throw PACSError(.io, input: name, "fsync of the filed instance failed: errno \(fileError)") }
     }
 
     /// DICOM UID syntax (PS3.5 §9.1): 1…64 characters, digits in dot-separated components, no
