@@ -129,7 +129,7 @@ struct BenchCStore: AsyncParsableCommand {
         let orthancRate = Self.median(orthancRates)
         let report = Report(
             files: inputs.count, bytes: bytes, transfer_syntaxes: syntaxes.sorted(), storescu_options: options, associations: 1, tcp_nodelay: true,
-            ingestd_durability: "fsync(file) + rename + fsync(directory) per instance before the C-STORE response (real daemon, pipeline running)",
+            ingestd_durability: "rename, then fsync(file) and fsync(directory) in flight together, per instance before the C-STORE response (real daemon, pipeline running)",
             ingestd_instances_per_second: Self.rounded(ingestdRate), orthanc_instances_per_second: orthancRate.map { Self.rounded($0) },
             ratio: orthancRate.map { Self.rounded(ingestdRate / $0, places: 3) },
             ratio_per_run: pairedRatios.map { Self.rounded($0, places: 3) },
