@@ -6,10 +6,11 @@ import NIOPosix
 ///
 /// DICOM goes to `<data>/incoming/dicom/<SOPInstanceUID>.dcm`, reports to
 /// `<data>/incoming/reports/<key>.hl7`, each durable before the sink returns (instances: rename
-/// the spooled file into place, fsync it and the directory, see ``durablyMove(_:to:directory:)``; reports: temp +
-/// fsync + rename + directory fsync through `AtomicFile`). Names come from the UID or key, which
-/// makes a resend idempotent: the same instance or report replaces its earlier copy instead of
-/// adding one. Temp files are hidden (leading dot), which the directory watchers skip.
+/// the spooled file into place, then fsync it and the directory, see
+/// ``durablyMove(_:to:directory:)``; reports: temp + fsync + rename + directory fsync through
+/// `AtomicFile`). Names come from the UID or key, which makes a resend idempotent: the same
+/// instance or report replaces its earlier copy instead of adding one. Temp files are hidden
+/// (leading dot), which the directory watchers skip.
 public struct SpoolDirectorySink: Sendable {
     public let dicomDirectory: URL
     public let reportDirectory: URL
