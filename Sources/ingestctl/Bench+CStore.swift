@@ -151,7 +151,7 @@ struct BenchCStore: AsyncParsableCommand {
     /// exit (its last C-STORE answered, i.e. every instance durable).
     private func measureIngestd(_ executable: URL, inputs: [URL], options: [String], work: URL) async throws -> (rate: Double, stored: Int) {
         var layout = try DaemonLayout(root: work)
-        let port = try BenchCStore.freePort()
+        let port = try LoopbackPort.free()
         try layout.writeConfig(extra: "[dicom]\nport = \(port)\nae_title = \"INGESTD\"\nmax_pdu = 131072\n[training]\nenabled = false\n[logging]\nlevel = \"warning\"")
         let daemon = DaemonProcess(layout: layout, executable: executable)
         try daemon.start()
@@ -260,20 +260,5 @@ struct BenchCStore: AsyncParsableCommand {
     static func loadAverage() -> [Double] {
         guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return [] }
         return text.split(separator: " ").prefix(3).compactMap { Double($0) }
-    }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw ValidationError("socket failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard bound == 0 else { throw ValidationError("bind failed") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

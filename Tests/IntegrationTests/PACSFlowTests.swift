@@ -34,9 +34,9 @@ extension Integration {
             for file in real { #expect(FileManager.default.fileExists(atPath: file.path), "shared data \(file.lastPathComponent)") }
 
             var layout = try DaemonLayout(prefix: "ingestd-e2e-pacs")
-            let dicomPort = try Self.freePort()
-            var mllpPort = try Self.freePort()
-            while mllpPort == dicomPort { mllpPort = try Self.freePort() }
+            let dicomPort = try LoopbackPort.free()
+            var mllpPort = try LoopbackPort.free()
+            while mllpPort == dicomPort { mllpPort = try LoopbackPort.free() }
             try layout.writeConfig(
                 watch: "rescan_seconds = 2\nstable_seconds = 0.3",
                 extra: """
@@ -258,22 +258,6 @@ extension Integration {
             let result = try ProcessRunner.runTool("curl", ["-sS", "--fail-with-body", "--max-time", "120"] + arguments)
             guard result.status == 0 else { throw PACSFlowError(message: "curl \(arguments.last ?? ""): \(result.stderrString) \(result.stdoutString.prefix(300))") }
             return result.stdout
-        }
-
-        static func freePort() throws -> Int {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard fd >= 0 else { throw PACSFlowError(message: "socket failed") }
-            defer { close(fd) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let bound = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            guard bound == 0 else { throw PACSFlowError(message: "bind failed") }
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-            return Int(UInt16(bigEndian: address.sin_port))
         }
     }
 
