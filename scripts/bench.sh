@@ -24,3 +24,6 @@ echo "== bench train-step (vs sgemm at 1024² in the same run) and supervised sa
 "$bin/ingestctl" bench train-step --image-size 128 --batch 8 --json
 "$bin/ingestctl" learner train-supervised --npz "$data/images/pneumoniamnist_28px_trainsubset.npz" --epochs 6 --json
 "$bin/ingestctl" learner train-supervised --folder "$data/images/NIH1000_64px" --epochs 8 --json
+
+echo "== bench cstore (storescu, one association: ingestd vs Orthanc on the same files, same run)" >&2
+"$bin/ingestctl" bench cstore --phantom 500 --runs 3 --json
