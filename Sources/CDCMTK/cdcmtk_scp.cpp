@@ -47,11 +47,14 @@ void set_result(cdcmtk_result *result, int status, const std::string &message) {
     std::snprintf(result->message, sizeof(result->message), "%s", message.c_str());
 }
 
-/// Transfer syntaxes accepted for storage: those the DICOM module decodes, plus JPEG 2000 (the
-/// pipeline quarantines it as unsupported rather than losing it).
+/// Transfer syntaxes accepted for storage: those the DICOM module decodes (keep in step with
+/// DICOM's TransferSyntax.native and .decodableEncapsulated), plus JPEG 2000 (the pipeline
+/// quarantines it as unsupported rather than losing it).
 const char *const kTransferSyntaxes[] = {
     "1.2.840.10008.1.2.4.50",    // JPEG baseline
     "1.2.840.10008.1.2.4.51",    // JPEG extended
+    "1.2.840.10008.1.2.4.53",    // JPEG spectral selection, non-hierarchical (retired)
+    "1.2.840.10008.1.2.4.55",    // JPEG full progression, non-hierarchical (retired)
     "1.2.840.10008.1.2.4.57",    // JPEG lossless
     "1.2.840.10008.1.2.4.70",    // JPEG lossless SV1
     "1.2.840.10008.1.2.4.80",    // JPEG-LS lossless

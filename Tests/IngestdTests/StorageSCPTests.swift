@@ -108,6 +108,33 @@ struct StorageSCPTests {
         #expect(Set(try fixture.storedFiles()) == Set(uids.map { "\($0).dcm" }))
     }
 
+    /// Negotiation accepts, for a storage SOP class, every transfer syntax the DICOM module
+    /// decodes plus JPEG 2000 (stored, then quarantined by the pipeline), and refuses others.
+    @Test func negotiationAcceptsEveryDecodableSyntaxAndJPEG2000Only() async throws {
+        let fixture = try SCPFixture.start()
+        defer { fixture.remove() }
+        let wanted = TransferSyntax.native.union(TransferSyntax.decodableEncapsulated).union(["1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91"])
+        let undecodable = "1.2.840.10008.1.2.4.100"  // MPEG-2
+        let script = """
+            import json, sys
+            from pynetdicom import AE
+            ae = AE(ae_title="STORESCU")
+            for ts in sys.argv[3:]:
+                ae.add_requested_context("1.2.840.10008.5.1.4.1.1.1.1", [ts])
+            assoc = ae.associate("127.0.0.1", int(sys.argv[1]), ae_title=sys.argv[2])
+            accepted = sorted(str(c.transfer_syntax[0]) for c in assoc.accepted_contexts) if assoc.is_established else None
+            if assoc.is_established:
+                assoc.release()
+            print(json.dumps(accepted))
+            """
+        let arguments = ["-c", script, "\(fixture.port)", "INGESTD"] + wanted.sorted() + [undecodable]
+        let result = try await PACSPeers.offPool { try ProcessRunner.run(TestEnvironment.python, arguments) }
+        await fixture.scp.stop()
+        #expect(result.status == 0, "pynetdicom: \(result.stderrString.suffix(400))")
+        let accepted = try JSONDecoder().decode([String]?.self, from: result.stdout)
+        #expect(accepted.map(Set.init) == wanted)
+    }
+
     /// Success is only sent for durable data: a sink that fails makes the C-STORE fail with the
     /// mapped status, and nothing is filed.
     @Test func failingSinkTurnsIntoAFailureStatus() async throws {
