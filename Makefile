@@ -100,3 +100,11 @@ bench-ingest: setup-venv
 	$(SWIFT) build -c release --product ingestd
 	$(SWIFT) build -c release --product ingestctl
 	$(RELEASE_BIN)/ingestctl bench ingest --studies $(BENCH_INGEST_STUDIES) --json
+
+# Ingest latency (drop → searchable) idle vs while training rounds run (p99 ratio).
+BENCH_TRAIN_IMPACT_STUDIES ?= 120
+.PHONY: bench-train-impact
+bench-train-impact:
+	$(SWIFT) build -c release --product ingestd
+	$(SWIFT) build -c release --product ingestctl
+	$(RELEASE_BIN)/ingestctl bench train-impact --studies $(BENCH_TRAIN_IMPACT_STUDIES) --json

@@ -22,7 +22,11 @@ actor ReindexJob {
     ///   - model: the model to embed with (default: the one served now).
     ///   - publish: run once every item has a vector from `model` (training swaps the served
     ///     model here); a catch-up pass then embeds what was ingested meanwhile.
-    func start(engine: QueryEngine, model: (any EvidenceModel)? = nil, publish: (@Sendable () -> Void)? = nil) throws(APIError) -> ReindexStatus {
+    ///   - onlyMissing: the first pass skips items that already have a vector in `model`'s spaces
+    ///     (a version served before: only what arrived since is embedded).
+    func start(
+        engine: QueryEngine, model: (any EvidenceModel)? = nil, onlyMissing: Bool = false, publish: (@Sendable () -> Void)? = nil
+    ) throws(APIError) -> ReindexStatus {
         if status.state == .running { return status }
         let model = model ?? engine.context.models.current
         let store = engine.store
@@ -37,10 +41,14 @@ actor ReindexJob {
         // The job outlives the request that started it; `cancel()` (API shutdown) ends it.
         task = Task { [engine] in
             do {
-                try await self.run(engine: engine, model: model, onlyMissing: false)
+                try await self.run(engine: engine, model: model, onlyMissing: onlyMissing, growTotal: false)
                 if let publish {
+                    // Items ingested meanwhile (with the served model) are embedded before the
+                    // swap, so the new version is complete when queries move to it; the pass
+                    // after the swap takes the few that arrive in between.
+                    for _ in 0..<3 where try await self.run(engine: engine, model: model, onlyMissing: true, growTotal: true) > 0 {}
                     publish()
-                    try await self.run(engine: engine, model: model, onlyMissing: true)
+                    try await self.run(engine: engine, model: model, onlyMissing: true, growTotal: true)
                 }
                 self.finish(job: job, error: nil)
             } catch is CancellationError {
@@ -79,7 +87,10 @@ actor ReindexJob {
 
     /// One pass over instances and reports; with `onlyMissing`, only items without a vector in
     /// `model`'s spaces (those ingested while the first pass ran).
-    private func run(engine: QueryEngine, model: any EvidenceModel, onlyMissing: Bool) async throws {
+    /// Returns the number of items embedded.
+    @discardableResult
+    private func run(engine: QueryEngine, model: any EvidenceModel, onlyMissing: Bool, growTotal: Bool) async throws -> Int {
+        var embedded = 0
         let store = engine.store
         let imageSpace = VectorSpace(modelVersion: model.version, kind: .imageGlobal)
         let reportSpace = VectorSpace(modelVersion: model.version, kind: .report)
@@ -104,7 +115,9 @@ actor ReindexJob {
             let batch = images
             let vectors = await Offload.run { batch.isEmpty ? [] : model.embedImages(batch) }
             for (id, vector) in zip(ids, vectors) { try await store.putVector(vector, id: id, space: imageSpace) }
-            advance(done: ids.count, skipped: considered - ids.count, extra: onlyMissing)
+            embedded += ids.count
+            advance(done: ids.count, skipped: considered - ids.count, extra: growTotal)
+            if onlyMissing && !growTotal { advance(done: page.count - considered, skipped: 0) }
         }
         after = nil
         while true {
@@ -123,8 +136,11 @@ actor ReindexJob {
             let batch = items
             let vectors = await Offload.run { batch.isEmpty ? [] : model.embedReports(batch) }
             for (key, vector) in zip(keys, vectors) { try await store.putVector(vector, id: key, space: reportSpace) }
-            advance(done: keys.count, skipped: 0, extra: onlyMissing)
+            embedded += keys.count
+            advance(done: keys.count, skipped: 0, extra: growTotal)
+            if onlyMissing && !growTotal { advance(done: page.count - keys.count, skipped: 0) }
         }
+        return embedded
     }
 
     private static func count(_ family: ColumnFamily, _ store: IndexStore) throws(IndexError) -> Int {

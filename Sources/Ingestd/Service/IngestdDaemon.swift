@@ -84,8 +84,18 @@ public struct IngestdDaemon: Sendable {
             services.append(MLLPListener(configuration: configuration.mllp, logger: logger, sink: spool.reportSink))
         }
         let context = IngestdContext(configuration: configuration, store: store, models: models, pipeline: pipeline, logger: logger, decoder: decoder)
+        let training: ContinualTraining
+        do {
+            training = try ContinualTraining.open(context: context)
+        } catch {
+            store.close()
+            throw DaemonStartError(path: error.input, message: error.message)
+        }
+        // Before the API in the list, so it stops after it: the API drains, then the running
+        // round stops, then the pipeline and the store.
+        services.append(TrainingScheduler(training: training, enabled: configuration.training.enabled))
         services.append(
-            APIServer(context: context) {
+            APIServer(context: context, training: training) {
                 notifier.ready(status: "serving")
                 logger.info("daemon.ready", metadata: ["model.version": "\(models.current.version)"])
             })
