@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ingestd
+import Phantom
 import TestSupport
 
 /// `ingestctl bench train-impact --studies N --json`: does a training round slow ingestion?
@@ -118,7 +119,9 @@ struct BenchTrainImpact: AsyncParsableCommand {
                 lastStep = current.step
             }
             if status.current?.state != .running {
-                let started = try daemon.postJSON("/v1/train/now", ["steps": self.steps], as: RoundStatus.self)
+                let response = try daemon.send("POST", "/v1/train/now", body: Array("{\"steps\": \(self.steps)}".utf8))
+                guard response.status == 202 else { throw ValidationError("train now: HTTP \(response.status) \(response.bodyString.prefix(300))") }
+                let started = try JSONDecoder().decode(RoundStatus.self, from: Data(response.body))
                 rounds += 1
                 lastRound = started.round
                 lastStep = 0

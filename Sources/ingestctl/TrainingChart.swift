@@ -11,7 +11,7 @@ struct TrainingChart {
     static let width = 720
     static let height = 400
     static let margin = (left: 60, right: 170, top: 40, bottom: 60)
-    static let series: [(name: String, color: (UInt8, UInt8, UInt8), value: (VersionMetrics) -> Double?)] = [
+    static let series: [(name: String, color: (UInt8, UInt8, UInt8), value: @Sendable (VersionMetrics) -> Double?)] = [
         ("zero-shot AUC", (0x1f, 0x77, 0xb4), { $0.zeroShotAUC }),
         ("retrieval P@5", (0xd6, 0x27, 0x28), { $0.retrievalP5 }),
         ("grounding", (0x2c, 0xa0, 0x2c), { $0.grounding }),

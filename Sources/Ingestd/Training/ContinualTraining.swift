@@ -1,5 +1,5 @@
 import Evidence
-public import Foundation
+import Foundation
 import Index
 import Learner
 import Logging
@@ -16,7 +16,7 @@ public actor ContinualTraining {
     let context: IngestdContext
     let engine: QueryEngine
     let reindex: ReindexJob
-    let registry: ModelRegistry
+    nonisolated let registry: ModelRegistry
     let settings: IngestdConfiguration.Training
     let progress = RoundProgress()
     /// Polled by the training thread between steps; set at shutdown.
