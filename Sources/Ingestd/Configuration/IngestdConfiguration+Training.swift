@@ -28,7 +28,8 @@ extension IngestdConfiguration {
         public var promotionTolerance: Double
         /// Served versions whose vectors are kept (the current one included); older ones are deleted.
         public var keepVersions: Int
-        /// Test only: multiplies the learning rate, so a test can make a round deliberately worse.
+        /// Test only: multiplies the learning rate, so a test can make a round deliberately worse
+        /// (1000 spoils it, 1e30 makes it diverge to non-finite weights).
         public var testLearningRateScale: Double
 
         public init(
@@ -115,7 +116,7 @@ extension IngestdConfiguration {
             if !(heldOutFraction > 0 && heldOutFraction < 1) { bad("held_out_fraction", "must be between 0 and 1 (exclusive)") }
             if !(promotionTolerance >= 0 && promotionTolerance <= 1) { bad("promotion_tolerance", "must be between 0 and 1") }
             if !(1...100).contains(keepVersions) { bad("keep_versions", "must be between 1 and 100") }
-            if !(testLearningRateScale > 0 && testLearningRateScale <= 1e6) { bad("test_learning_rate_scale", "must be in (0, 1000000]") }
+            if !(testLearningRateScale > 0 && testLearningRateScale <= 1e38) { bad("test_learning_rate_scale", "must be in (0, 1e38]") }
             return problems
         }
     }
