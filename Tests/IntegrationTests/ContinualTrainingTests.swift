@@ -9,7 +9,7 @@ extension Integration {
     /// promotes the version while a client queries without pause (every answer complete and from
     /// one version, versions switching once); after a restart the registry still serves it; a
     /// round with a corrupted learning rate is kept but not served; rollback serves the version
-    /// before.
+    /// before. No log line of either launch carries PHI.
     @Suite struct ContinualTrainingTests {
         static let studies = 48
 
@@ -119,6 +119,7 @@ extension Integration {
             let svg = try String(contentsOf: chart, encoding: .utf8)
             #expect(svg.hasPrefix("<svg") && svg.contains(v1) && svg.contains(v2))
             #expect(daemon.stop() == 0)
+            PHIAudit.expectClean(daemon.logFiles, needles: feed.protectedHealthInformation())
         }
 
         /// POST with an empty body, requiring `202 Accepted` and the operation's status.

@@ -115,7 +115,8 @@ extension IngestdConfiguration {
             if !(16...1_000_000).contains(poolCapacity) { bad("pool_capacity", "must be between 16 and 1000000") }
             if !(heldOutFraction > 0 && heldOutFraction < 1) { bad("held_out_fraction", "must be between 0 and 1 (exclusive)") }
             if !(promotionTolerance >= 0 && promotionTolerance <= 1) { bad("promotion_tolerance", "must be between 0 and 1") }
-            if !(1...100).contains(keepVersions) { bad("keep_versions", "must be between 1 and 100") }
+            // At least 2: a query that took the previous model just before a swap still reads its spaces.
+            if !(2...100).contains(keepVersions) { bad("keep_versions", "must be between 2 and 100") }
             if !(testLearningRateScale > 0 && testLearningRateScale <= 1e38) { bad("test_learning_rate_scale", "must be in (0, 1e38]") }
             return problems
         }
