@@ -21,7 +21,7 @@ struct BenchTrainImpact: AsyncParsableCommand {
     @Option(help: "Milliseconds between two dropped files (the same pace in both phases).") var intervalMs = 150
     @Option(help: "Optimiser steps per training round.") var steps = 2_000
     @Option(help: "[training] threads: the thread budget of a round.") var threads = 1
-    @Option(help: "[training] niceness of the training thread.") var niceness = 10
+    @Option(help: "[training] niceness of the training thread (19 also sets SCHED_IDLE).") var niceness = 19
     @Option(help: "Phantom seed.") var seed: UInt64 = 2_027
     @Option(help: "The ingestd executable (default: beside ingestctl).") var ingestd: String?
     @Flag(help: "Keep the temporary directory (feed, data, logs).") var keep = false

@@ -211,5 +211,9 @@ struct ContinualTrainingTests {
         let inside = try await TrainingThread.run(niceness: 7, threads: 1) { () throws(TrainingError) in TrainingThread.currentNiceness() }
         #expect(inside >= 7)
         #expect(TrainingThread.currentNiceness() == before)
+        let lowest = try await TrainingThread.run(niceness: 19, threads: 1) { () throws(TrainingError) in
+            (TrainingThread.currentNiceness(), TrainingThread.currentPolicy())
+        }
+        #expect(lowest.0 == 19 && lowest.1 == TrainingThread.schedIdle)
     }
 }

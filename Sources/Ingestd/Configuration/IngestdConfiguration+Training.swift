@@ -18,7 +18,8 @@ extension IngestdConfiguration {
         /// The thread budget: BLAS and element-wise workers while training (1 keeps training on
         /// its own low-priority thread, so ingestion and queries keep the other core).
         public var threads: Int
-        /// Nice value of the training thread (0 = as the daemon, 19 = lowest priority).
+        /// Nice value of the training thread (0 = as the daemon; 19, the default, also sets
+        /// SCHED_IDLE: the thread runs only on otherwise idle cores).
         public var niceness: Int
         /// Unpaired images and unpaired reports each kept by the round's reservoir sample.
         public var poolCapacity: Int
@@ -34,7 +35,7 @@ extension IngestdConfiguration {
 
         public init(
             enabled: Bool = true, imageSize: Int = 64, embeddingDimension: Int = 64, minNewItems: Int = 500, intervalSeconds: Double = 3600,
-            steps: Int = 200, batchSize: Int = 32, threads: Int = 1, niceness: Int = 10, poolCapacity: Int = 3000, heldOutFraction: Double = 0.2,
+            steps: Int = 200, batchSize: Int = 32, threads: Int = 1, niceness: Int = 19, poolCapacity: Int = 3000, heldOutFraction: Double = 0.2,
             promotionTolerance: Double = 0.02, keepVersions: Int = 3, testLearningRateScale: Double = 1
         ) {
             self.enabled = enabled

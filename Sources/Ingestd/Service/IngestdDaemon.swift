@@ -1,6 +1,7 @@
 import Evidence
 public import Foundation
 import Index
+import Learner
 public import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -55,6 +56,10 @@ public struct IngestdDaemon: Sendable {
         } catch {
             throw DaemonStartError(path: storeURL.path, message: "cannot open the store: \(error)")
         }
+        // OpenBLAS's thread count is per process: the training budget caps inference too, so a
+        // round's GEMMs never run on (normal-priority) BLAS pool threads, and the two phases of
+        // the daemon's life (training or not) embed with the same threads.
+        ComputeThreads.configure(blas: configuration.training.threads, workers: configuration.training.threads)
         let models = ModelHost(try Self.initialModel(configuration, logger: logger))
         let decoder = DecodeWorkerPool(
             settings: .init(

@@ -176,8 +176,19 @@ public actor ContinualTraining {
             progress.update { $0.version = version }
             let progress = self.progress
             let stopping = self.stopping
+            // Kept current while the round trains: the training thread cannot await the pipeline.
+            let ingestBusy = StopSignal()
+            let pipeline = context.pipeline
+            let monitor = Task {
+                while !Task.isCancelled {
+                    let s = await pipeline.snapshot()
+                    ingestBusy.set(s.inFlight + s.intakePending > 0)
+                    try? await Task.sleep(for: .milliseconds(10))
+                }
+            }
+            defer { monitor.cancel() }
             let outcome = try await TrainingThread.run(niceness: settings.niceness, threads: settings.threads) { () throws(TrainingError) in
-                try job.run(inputs: inputs, served: served, progress: progress, stop: { stopping.isSet })
+                try job.run(inputs: inputs, served: served, progress: progress, stop: { stopping.isSet }, ingestBusy: { ingestBusy.isSet })
             }
             let decision = PromotionDecision.decide(candidate: outcome.metrics, served: outcome.baseline, tolerance: settings.promotionTolerance)
             let record = ModelVersionRecord(

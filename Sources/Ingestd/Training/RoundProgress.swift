@@ -19,11 +19,12 @@ final class RoundProgress: Sendable {
     }
 }
 
-/// Set once at shutdown; the training thread polls it between steps.
+/// A flag the training thread polls between steps: set once at shutdown (``ContinualTraining``),
+/// or kept current while the ingest pipeline has work in flight (training yields to ingestion).
 final class StopSignal: Sendable {
     private let flag = Atomic<Bool>(false)
 
     var isSet: Bool { flag.load(ordering: .relaxed) }
 
-    func set() { flag.store(true, ordering: .relaxed) }
+    func set(_ value: Bool = true) { flag.store(value, ordering: .relaxed) }
 }

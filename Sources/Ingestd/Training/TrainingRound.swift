@@ -10,6 +10,8 @@ import Learner
 /// keep their latency and their answers while a round runs.
 struct TrainingRound: Sendable {
     static let maxSteps = 20_000
+    /// Longest wait for ingestion before one step (seconds).
+    static let maxYield = 1.0
 
     /// `POST /v1/train[/now]` body; missing fields take the `[training]` settings.
     struct Request: Decodable, Sendable {
@@ -49,8 +51,12 @@ struct TrainingRound: Sendable {
 
     /// Runs the round; `served` is measured directly only when its weights could not be resumed
     /// (a model the registry does not know); `stop` is polled between steps.
+    ///
+    /// Before each step the round waits (up to ``maxYield`` per step, so it never starves) while
+    /// `ingestBusy` says the pipeline has files queued or in flight: ingestion keeps its latency.
     func run(
-        inputs: RoundInputs, served: any EvidenceModel, progress: RoundProgress, stop: @Sendable () -> Bool
+        inputs: RoundInputs, served: any EvidenceModel, progress: RoundProgress, stop: @Sendable () -> Bool,
+        ingestBusy: @Sendable () -> Bool = { false }
     ) throws(TrainingError) -> Outcome {
         let (trainer, resumed) = try makeTrainer(served: served)
         progress.update { $0.phase = .evaluating }
@@ -66,6 +72,11 @@ struct TrainingRound: Sendable {
         var recent: [[String: Float]] = []
         for s in 0..<steps {
             if stop() { throw TrainingError(.busy, input: version, "stopped at shutdown") }
+            var waited = 0.0
+            while ingestBusy() && waited < Self.maxYield && !stop() {
+                Thread.sleep(forTimeInterval: 0.005)
+                waited += 0.005
+            }
             guard let losses = trainer.learner.trainStep(pool: pool, batchSize: batchSize, learningRate: schedule.learningRate(step: s)) else {
                 throw TrainingError(.data, input: "pool", "no usable examples for a batch")
             }

@@ -30,8 +30,22 @@ enum TrainingThread {
     /// not allowed without CAP_SYS_NICE, lowering always is).
     static func lowerPriority(_ niceness: Int) {
         guard niceness > 0 else { return }
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), threadID(), Int32(niceness))
+        let tid = threadID()
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), tid, Int32(niceness))
+        // The lowest nice value also asks for SCHED_IDLE: the thread runs only when a core has
+        // nothing else to do, and any waking ingest or query thread preempts it at once.
+        if niceness >= 19 {
+            var parameter = sched_param()
+            parameter.sched_priority = 0
+            _ = sched_setscheduler(pid_t(tid), schedIdle, &parameter)
+        }
     }
+
+    /// `SCHED_IDLE` from <bits/sched.h> (a GNU extension the Swift overlay does not import).
+    static let schedIdle: Int32 = 5
+
+    /// The calling thread's scheduling policy (for tests).
+    static func currentPolicy() -> Int32 { sched_getscheduler(pid_t(threadID())) }
 
     /// The calling thread's nice value (for tests and status).
     static func currentNiceness() -> Int {
