@@ -143,18 +143,24 @@ struct TrainCommand: AsyncParsableCommand {
 
     /// Polls `train status` until the operation ends, drawing its progress on stderr.
     static func follow(_ client: DaemonClient, round: Int, kind: RoundStatus.Kind) async throws -> RoundStatus {
-        let bar = ProgressBar(title: "train")
+        let training = ProgressBar(title: "train   ")
+        let embedding = ProgressBar(title: "re-embed")
+        var embedded = false
         while true {
             let status = try client.decode(TrainingStatusResponse.self, try client.get("/v1/train/status"))
             guard let current = status.current, current.round == round, current.kind == kind else {
                 throw ValidationError("the daemon no longer reports this operation")
             }
-            switch current.phase {
-            case .embedding: bar.update(done: status.reindex.done + status.reindex.skipped, total: max(1, status.reindex.total))
-            default: bar.update(done: current.step, total: max(1, current.steps))
+            if current.phase == .embedding || (embedded && current.state != .running) {
+                if !embedded, kind == .round { training.update(done: current.steps, total: max(1, current.steps)) }
+                if !embedded { training.finish() }
+                embedded = true
+                embedding.update(done: status.reindex.done + status.reindex.skipped, total: max(1, status.reindex.total))
+            } else if kind == .round {
+                training.update(done: current.step, total: max(1, current.steps))
             }
             if current.state != .running {
-                bar.finish()
+                (embedded ? embedding : training).finish()
                 return current
             }
             try await Task.sleep(for: .milliseconds(500))
