@@ -176,7 +176,8 @@ public actor ContinualTraining {
             progress.update { $0.version = version }
             let progress = self.progress
             let stopping = self.stopping
-            // Kept current while the round trains: the training thread cannot await the pipeline.
+            // Kept current while the round trains (the training thread cannot await the pipeline);
+            // an unstructured task because it must run beside the thread and stop with it.
             let ingestBusy = StopSignal()
             let pipeline = context.pipeline
             let monitor = Task {

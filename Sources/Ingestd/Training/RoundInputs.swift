@@ -17,6 +17,10 @@ struct RoundInputs: Sendable {
 
     var training: [LGDEAExample] { paired + unpairedImages + unpairedReports }
 
+    /// Held-out pairs evaluated per round: a fixed-seed sample beyond this (the N×N retrieval
+    /// matrix stays at 16 MB).
+    static let maxHeldOut = 2000
+
     var counts: [String: Int] {
         [
             "paired": paired.count, "images": unpairedImages.count, "reports": unpairedReports.count, "held_out": heldOut.count,
@@ -35,14 +39,14 @@ struct RoundInputs: Sendable {
     /// added to the training lists, paired or not.
     ///
     /// - Parameters:
-    ///   - capacity: kept unpaired images and unpaired reports (each); paired seeds and held-out
-    ///     pairs are capped at four times this.
+    ///   - capacity: kept unpaired images and unpaired reports (each); paired seeds are capped at
+    ///     four times this, held-out pairs at ``maxHeldOut`` (retrieval scores all pairs against all).
     ///   - seed: the reservoirs' seed (a round id: each round samples anew).
     static func collect(engine: QueryEngine, split: HeldOutSplit, capacity: Int, seed: UInt64) async throws(APIError) -> RoundInputs {
         let store = engine.store
         var inputs = RoundInputs()
         var paired = Reservoir<LGDEAExample>(capacity: 4 * capacity, seed: seed ^ 0x9A1)
-        var heldOut = Reservoir<HeldOutPair>(capacity: 4 * capacity, seed: 0x4E1D)
+        var heldOut = Reservoir<HeldOutPair>(capacity: Self.maxHeldOut, seed: 0x4E1D)
         var images = Reservoir<LGDEAExample>(capacity: capacity, seed: seed ^ 0x1A6)
         var reports = Reservoir<LGDEAExample>(capacity: capacity, seed: seed ^ 0x2E9)
         var pairedReports = Set<String>()

@@ -9,6 +9,10 @@ public struct TrainingScheduler: Service {
     let enabled: Bool
     let poll: Duration
 
+    /// - Parameters:
+    ///   - training: the daemon's continual training (shared with the API).
+    ///   - enabled: `[training] enabled`; when false the service only waits to stop a manual round at shutdown.
+    ///   - poll: how often the trigger rule is checked.
     public init(training: ContinualTraining, enabled: Bool, poll: Duration = .seconds(1)) {
         self.training = training
         self.enabled = enabled
