@@ -1,5 +1,6 @@
 import Foundation
 import Index
+import Learner
 @testable import Ingestd
 import Logging
 import Testing
@@ -43,6 +44,45 @@ struct ContinualTrainingTests {
         #expect(HeldOutSplit.key(accession: "A7", studyInstanceUID: "1.2.3") == "acc:A7")
         #expect(HeldOutSplit.key(accession: "", studyInstanceUID: "1.2.3") == "study:1.2.3")
         #expect(HeldOutSplit.key(accession: nil, studyInstanceUID: nil) == nil)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func heldOutStudiesAreNeverInARoundsTrainingPool() async throws {
+        let dir = try TestEnvironment.makeTemporaryDirectory("ingestd-split")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try IndexStore.open(at: dir.appendingPathComponent("index"))
+        defer { store.close() }
+        // 40 studies with an image: 0..<24 paired; 24..<40 unpaired images; 40..<56 unpaired reports.
+        for i in 0..<56 {
+            let text = "FINDINGS: Case \(i). Small left pleural effusion."
+            if i < 40 {
+                try await store.putInstance(
+                    InstanceRecord(
+                        sopInstanceUID: "img-\(i)", studyInstanceUID: "S\(i)", accessionNumber: "A\(i)", modality: "DX", studyDate: 20240101,
+                        contentDigest: "d\(i)", sourcePath: nil, receivedAt: 1))
+                let thumbnail = Thumbnail(size: 16, displayPixels: (0..<256).map { Float(($0 + i) % 16) / 16 })
+                _ = try await store.write { (tx) throws(IndexError) in tx.putThumbnail(thumbnail, sopInstanceUID: "img-\(i)") }
+            }
+            if i < 24 || i >= 40 {
+                try await store.putReport(ReportRecord(accessionNumber: "A\(i)", studyInstanceUID: "S\(i)", textDigest: "t\(i)", text: text, receivedAt: 1))
+            }
+            if i < 24 { try await store.putPair(PairRecord(studyInstanceUID: "S\(i)", reportKey: "acc:A\(i)", matchedBy: .accessionNumber)) }
+        }
+        let context = IngestdContext(
+            configuration: IngestdConfiguration(dataDirectory: dir.path), store: store, models: ModelHost(AxisModel()),
+            pipeline: FixedPipeline(counts: PipelineSnapshot()), logger: Logger(label: "test"))
+        let split = HeldOutSplit(fraction: 0.3)
+        let held = Set((0..<56).filter { split.isHeldOut("acc:A\($0)") })
+        #expect(!held.isEmpty && held.count < 56)
+        let inputs = try await RoundInputs.collect(engine: QueryEngine(context: context), split: split, capacity: 100, seed: 1)
+        func cases(_ examples: [LGDEAExample]) -> Set<Int> {
+            Set(examples.compactMap { $0.reportText.flatMap { Int($0.split(separator: " ")[2].dropLast()) } })
+        }
+        #expect(cases(inputs.paired) == Set(0..<24).subtracting(held))
+        #expect(cases(inputs.unpairedReports) == Set(40..<56).subtracting(held))
+        #expect(inputs.unpairedImages.count == Set(24..<40).subtracting(held).count)
+        #expect(inputs.heldOut.count == Set(0..<24).intersection(held).count)
+        #expect(inputs.heldOut.allSatisfy { !$0.items.isEmpty && $0.imageSize == 16 })
     }
 
     @Test func theReservoirKeepsAUniformBoundedSample() {
