@@ -64,16 +64,18 @@ public actor ContinualTraining {
         if let trigger = TrainingTrigger.decide(
             newItems: items - last, elapsed: elapsed, minNewItems: settings.minNewItems, intervalSeconds: settings.intervalSeconds)
         {
-            _ = try? await startRound(trigger: trigger, request: TrainingRound.Request())
+            _ = try? startRound(trigger: trigger, request: TrainingRound.Request())
         }
     }
 
     // MARK: Operations
 
     /// Starts a round unless an operation runs; returns the round's status (or the running one).
-    func startRound(trigger: TrainingTrigger, request: TrainingRound.Request) async throws(APIError) -> RoundStatus {
-        if busy, let running = progress.current { return running }
+    func startRound(trigger: TrainingTrigger, request: TrainingRound.Request) throws(APIError) -> RoundStatus {
         let request = try request.validated()
+        // No suspension point from here until the status is set: two concurrent calls cannot both
+        // pass this check (actor reentrancy).
+        if busy, let running = progress.current { return running }
         let round: Int
         do {
             round = try registry.update { (s) throws(TrainingError) in
@@ -83,9 +85,6 @@ public actor ContinualTraining {
         } catch {
             throw APIError.internal("\(error)")
         }
-        let snapshot = await context.pipeline.snapshot()
-        itemsAtLastRound = snapshot.instances + snapshot.reports
-        lastRoundAt = .now
         let steps = request.steps ?? settings.steps
         let batchSize = request.batchSize ?? settings.batchSize
         let status = RoundStatus(round: round, kind: .round, trigger: trigger, steps: steps, startedAt: Date().timeIntervalSince1970)
@@ -162,6 +161,9 @@ public actor ContinualTraining {
     // MARK: A round
 
     private func runRound(round: Int, trigger: TrainingTrigger, steps: Int, batchSize: Int) async {
+        let snapshot = await context.pipeline.snapshot()
+        itemsAtLastRound = snapshot.instances + snapshot.reports
+        lastRoundAt = .now
         do {
             progress.update { $0.phase = .collecting }
             let inputs = try await collect(round: round)
