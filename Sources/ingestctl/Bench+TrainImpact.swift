@@ -41,6 +41,8 @@ struct BenchTrainImpact: AsyncParsableCommand {
         /// Training steps taken while the training phase's files were dropped and ingested.
         var training_steps_during_phase: Int
         var training_rounds_started: Int
+        /// Versions promoted (and so re-embedded) by the end: their re-embedding ran during the phase too.
+        var versions_promoted: Int
         var training_threads: Int
         var training_niceness: Int
         var note: String
@@ -84,6 +86,8 @@ struct BenchTrainImpact: AsyncParsableCommand {
         let idle = try measure(daemon, dropper: dropper, feed: feed, items: parts[1], train: false)
         progress("training phase: \(parts[2].count) files, one every \(intervalMs) ms, rounds of \(steps) steps running")
         let training = try measure(daemon, dropper: dropper, feed: feed, items: parts[2], train: true)
+        let history = try daemon.getJSON("/v1/train/history", as: TrainingHistoryResponse.self)
+        let promoted = history.versions.filter { $0.state == .promoted || $0.state == .rolledBack }.count
         let code = daemon.stop()
         guard code == 0 else { throw ValidationError("ingestd exited with \(code) on SIGTERM") }
 
@@ -91,7 +95,7 @@ struct BenchTrainImpact: AsyncParsableCommand {
             studies: studies, image_size: imageSize, interval_ms: intervalMs, idle_p50_ms: idle.p50, idle_p99_ms: idle.p99,
             training_p50_ms: training.p50, training_p99_ms: training.p99, ratio_p99: idle.p99 > 0 ? training.p99 / idle.p99 : 0,
             idle_instances: idle.count, training_instances: training.count, training_steps_during_phase: training.steps,
-            training_rounds_started: training.rounds, training_threads: threads, training_niceness: niceness,
+            training_rounds_started: training.rounds, versions_promoted: promoted, training_threads: threads, training_niceness: niceness,
             note: "latency per instance from its file drop to indexed_at; same daemon, same pace, idle phase then training phase")
         let encoder = JSONEncoder()
         encoder.outputFormatting = json ? [.sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]

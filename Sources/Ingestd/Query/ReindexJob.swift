@@ -24,8 +24,10 @@ actor ReindexJob {
     ///     model here); a catch-up pass then embeds what was ingested meanwhile.
     ///   - onlyMissing: the first pass skips items that already have a vector in `model`'s spaces
     ///     (a version served before: only what arrived since is embedded).
+    ///   - pace: awaited before each page (continual training yields to ingestion here).
     func start(
-        engine: QueryEngine, model: (any EvidenceModel)? = nil, onlyMissing: Bool = false, publish: (@Sendable () -> Void)? = nil
+        engine: QueryEngine, model: (any EvidenceModel)? = nil, onlyMissing: Bool = false, pace: (@Sendable () async -> Void)? = nil,
+        publish: (@Sendable () -> Void)? = nil
     ) throws(APIError) -> ReindexStatus {
         if status.state == .running { return status }
         let model = model ?? engine.context.models.current
@@ -41,12 +43,12 @@ actor ReindexJob {
         // The job outlives the request that started it; `cancel()` (API shutdown) ends it.
         task = Task { [engine] in
             do {
-                try await self.run(engine: engine, model: model, onlyMissing: onlyMissing, growTotal: false)
+                try await self.run(engine: engine, model: model, onlyMissing: onlyMissing, growTotal: false, pace: pace)
                 if let publish {
                     // Items ingested meanwhile (with the served model) are embedded before the
                     // swap, so the new version is complete when queries move to it; the pass
                     // after the swap takes the few that arrive in between.
-                    for _ in 0..<3 where try await self.run(engine: engine, model: model, onlyMissing: true, growTotal: true) > 0 {}
+                    for _ in 0..<3 where try await self.run(engine: engine, model: model, onlyMissing: true, growTotal: true, pace: pace) > 0 {}
                     publish()
                     try await self.run(engine: engine, model: model, onlyMissing: true, growTotal: true)
                 }
@@ -89,7 +91,9 @@ actor ReindexJob {
     /// `model`'s spaces (those ingested while the first pass ran).
     /// Returns the number of items embedded.
     @discardableResult
-    private func run(engine: QueryEngine, model: any EvidenceModel, onlyMissing: Bool, growTotal: Bool) async throws -> Int {
+    private func run(
+        engine: QueryEngine, model: any EvidenceModel, onlyMissing: Bool, growTotal: Bool, pace: (@Sendable () async -> Void)? = nil
+    ) async throws -> Int {
         var embedded = 0
         let store = engine.store
         let imageSpace = VectorSpace(modelVersion: model.version, kind: .imageGlobal)
@@ -97,6 +101,7 @@ actor ReindexJob {
         var after: String? = nil
         while true {
             try Task.checkCancellation()
+            await pace?()
             let last = after
             let page = try await Offload.run { () throws(IndexError) in try store.recordPage(.instances, after: last, limit: Self.imageBatch, as: InstanceRecord.self) }
             guard let lastKey = page.last?.key else { break }
@@ -114,7 +119,7 @@ actor ReindexJob {
             }
             let batch = images
             let vectors = await Offload.run { batch.isEmpty ? [] : model.embedImages(batch) }
-            for (id, vector) in zip(ids, vectors) { try await store.putVector(vector, id: id, space: imageSpace) }
+            try await Self.put(Array(zip(ids, vectors)), space: imageSpace, store: store)
             embedded += ids.count
             advance(done: ids.count, skipped: considered - ids.count, extra: growTotal)
             if onlyMissing && !growTotal { advance(done: page.count - considered, skipped: 0) }
@@ -122,6 +127,7 @@ actor ReindexJob {
         after = nil
         while true {
             try Task.checkCancellation()
+            await pace?()
             let last = after
             let page = try await Offload.run { () throws(IndexError) in try store.recordPage(.reports, after: last, limit: Self.reportBatch, as: ReportRecord.self) }
             guard let lastKey = page.last?.key else { break }
@@ -135,12 +141,20 @@ actor ReindexJob {
             }
             let batch = items
             let vectors = await Offload.run { batch.isEmpty ? [] : model.embedReports(batch) }
-            for (key, vector) in zip(keys, vectors) { try await store.putVector(vector, id: key, space: reportSpace) }
+            try await Self.put(Array(zip(keys, vectors)), space: reportSpace, store: store)
             embedded += keys.count
             advance(done: keys.count, skipped: 0, extra: growTotal)
             if onlyMissing && !growTotal { advance(done: page.count - keys.count, skipped: 0) }
         }
         return embedded
+    }
+
+    /// One page's vectors in one durable batch (one WAL sync, not one per item).
+    private static func put(_ rows: [(String, [Float])], space: VectorSpace, store: IndexStore) async throws(IndexError) {
+        guard !rows.isEmpty else { return }
+        try await store.write { (tx) throws(IndexError) in
+            for (id, vector) in rows { try tx.putVector(vector, id: id, space: space) }
+        }
     }
 
     private static func count(_ family: ColumnFamily, _ store: IndexStore) throws(IndexError) -> Int {

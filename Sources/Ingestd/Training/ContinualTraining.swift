@@ -222,8 +222,10 @@ public actor ContinualTraining {
     private func collect(round: Int) async throws(TrainingError) -> RoundInputs {
         let inputs: RoundInputs
         do {
+            let pipeline = context.pipeline
             inputs = try await RoundInputs.collect(
-                engine: engine, split: HeldOutSplit(fraction: settings.heldOutFraction), capacity: settings.poolCapacity, seed: UInt64(round))
+                engine: engine, split: HeldOutSplit(fraction: settings.heldOutFraction), capacity: settings.poolCapacity, seed: UInt64(round),
+                pace: { await Self.yieldToIngestion(pipeline) })
         } catch {
             throw TrainingError(.data, input: "index", error.message)
         }
@@ -283,7 +285,9 @@ public actor ContinualTraining {
             if Task.isCancelled || stopping.isSet { throw TrainingError(.busy, input: version, "stopped at shutdown before re-embedding") }
             if await reindex.current.state != .running {
                 do {
-                    job = try await reindex.start(engine: engine, model: model, onlyMissing: true, publish: swap)
+                    let pipeline = context.pipeline
+                    job = try await reindex.start(
+                        engine: engine, model: model, onlyMissing: true, pace: { await Self.yieldToIngestion(pipeline) }, publish: swap)
                 } catch {
                     throw TrainingError(.version, input: version, error.message)
                 }
@@ -349,6 +353,18 @@ public actor ContinualTraining {
                 continue
             }
             if removed > 0 { context.logger.info("training.gc.collected", metadata: ["space": "\(space)", "vectors": "\(removed)"]) }
+        }
+    }
+
+    /// Waits (at most `limit`) while the ingest pipeline has files queued or in flight: the
+    /// round's store scans and the re-embedding of a promoted version run at normal priority, so
+    /// they step aside page by page instead.
+    static func yieldToIngestion(_ pipeline: any PipelineStatusSource, limit: Duration = .milliseconds(250)) async {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline, !Task.isCancelled {
+            let s = await pipeline.snapshot()
+            guard s.inFlight + s.intakePending > 0 else { return }
+            try? await Task.sleep(for: .milliseconds(5))
         }
     }
 

@@ -42,7 +42,10 @@ struct RoundInputs: Sendable {
     ///   - capacity: kept unpaired images and unpaired reports (each); paired seeds are capped at
     ///     four times this, held-out pairs at ``maxHeldOut`` (retrieval scores all pairs against all).
     ///   - seed: the reservoirs' seed (a round id: each round samples anew).
-    static func collect(engine: QueryEngine, split: HeldOutSplit, capacity: Int, seed: UInt64) async throws(APIError) -> RoundInputs {
+    ///   - pace: awaited before each page (the round yields to ingestion).
+    static func collect(
+        engine: QueryEngine, split: HeldOutSplit, capacity: Int, seed: UInt64, pace: (@Sendable () async -> Void)? = nil
+    ) async throws(APIError) -> RoundInputs {
         let store = engine.store
         var inputs = RoundInputs()
         var paired = Reservoir<LGDEAExample>(capacity: 4 * capacity, seed: seed ^ 0x9A1)
@@ -53,9 +56,10 @@ struct RoundInputs: Sendable {
         var after: String? = nil
         while true {
             try Task.checkCancellation(or: APIError.unavailable("shutting down"))
+            await pace?()
             let last = after
             let page = try await Offload.run { () throws(APIError) in
-                try indexCall { () throws(IndexError) in try store.recordPage(.instances, after: last, limit: 256, as: InstanceRecord.self) }
+                try indexCall { () throws(IndexError) in try store.recordPage(.instances, after: last, limit: 64, as: InstanceRecord.self) }
             }
             guard let lastKey = page.last?.key else { break }
             after = lastKey
@@ -86,6 +90,7 @@ struct RoundInputs: Sendable {
         after = nil
         while true {
             try Task.checkCancellation(or: APIError.unavailable("shutting down"))
+            await pace?()
             let last = after
             let page = try await Offload.run { () throws(APIError) in
                 try indexCall { () throws(IndexError) in try store.recordPage(.reports, after: last, limit: 256, as: ReportRecord.self) }
