@@ -110,3 +110,11 @@ bench-cstore: setup-system
 	$(SWIFT) build -c release --product ingestd
 	$(SWIFT) build -c release --product ingestctl
 	$(RELEASE_BIN)/ingestctl bench cstore --phantom $(BENCH_CSTORE_FILES) --runs $(BENCH_CSTORE_RUNS) --json
+
+# Ingest latency (drop → searchable) idle vs while training rounds run (p99 ratio).
+BENCH_TRAIN_IMPACT_STUDIES ?= 120
+.PHONY: bench-train-impact
+bench-train-impact: setup-system
+	$(SWIFT) build -c release --product ingestd
+	$(SWIFT) build -c release --product ingestctl
+	$(RELEASE_BIN)/ingestctl bench train-impact --studies $(BENCH_TRAIN_IMPACT_STUDIES) --json

@@ -6,7 +6,7 @@
 #   3. ingestd on a temporary data directory; the feed streamed into its watched folders (write
 #      under a hidden name, then rename, as a PACS export does), studies and reports in mixed
 #      order, with a progress line from `GET /v1/status`;
-#   4. a first training round (POST /v1/train);
+#   4. a training round (POST /v1/train/now, followed until its version is served or rejected);
 #   5. queries through ingestctl: free text, an evidence-filtered search, a grounding heatmap;
 #   6. SIGTERM: the daemon finishes in-flight work and exits 0.
 # DEMO_STUDIES (default 240), DEMO_SECONDS (streaming time, default 75) and DEMO_TRAIN_STEPS (60) can be set.
@@ -96,21 +96,15 @@ done
 echo
 ctl status
 
-section "4. A first training round on the pool (POST /v1/train)"
-train=$(api -X POST -H 'Content-Type: application/json' -d "{\"steps\": ${DEMO_TRAIN_STEPS:-60}}" -w '\n%{http_code}' http://ingestd/v1/train)
-code=$(printf '%s' "$train" | tail -n 1)
-if [ "$code" = 200 ]; then
-    printf '%s\n' "$train" | head -n -1
-    # The round re-embeds the pool with the new model in the background; queries wait for it.
-    for _ in $(seq 1 600); do
-        job=$(api http://ingestd/v1/reindex)
-        state=$(printf '%s' "$job" | "$py" -c 'import json,sys; j=json.load(sys.stdin); print(j.get("state",""), j.get("done",0), j.get("total",0), j.get("model_version",""))')
-        printf '\r  re-embedding with the new model: %s' "$state"
-        case "$state" in running*) sleep 0.5 ;; *) break ;; esac
-    done
-    echo
+section "4. A training round on the pool (POST /v1/train/now, then followed)"
+# A round answers at once with its id; it trains on a low-priority thread, is measured on the
+# held-out split against the served model, and (if not worse) is re-embedded and swapped in.
+echo "\$ ingestctl train now --steps ${DEMO_TRAIN_STEPS:-60} --wait"
+if ctl train now --steps "${DEMO_TRAIN_STEPS:-60}" --wait; then
+    echo "\$ ingestctl train history"
+    ctl train history
 else
-    echo "training round not available in this build (HTTP $code): $(printf '%s' "$train" | head -n 1)"
+    echo "the training round did not finish: $(api http://ingestd/v1/train/status)"
 fi
 
 section "5. Queries through ingestctl"

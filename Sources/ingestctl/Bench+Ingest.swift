@@ -94,7 +94,7 @@ struct BenchIngest: AsyncParsableCommand {
         var layout = try DaemonLayout(root: root.appendingPathComponent("daemon"))
         // The embedded defaults, except continual training (a round would compete for the cores).
         try layout.writeConfig(extra: "[training]\nenabled = false")
-        let daemon = DaemonProcess(layout: layout, executable: try ingestdExecutable())
+        let daemon = DaemonProcess(layout: layout, executable: try Self.ingestdExecutable(ingestd))
         defer { _ = daemon.stop() }
         try daemon.start()
         progress("ingestd pid \(daemon.pid ?? 0): dropping \(feed.items.count) files")
@@ -173,8 +173,9 @@ struct BenchIngest: AsyncParsableCommand {
             instances_per_second: rate, seconds: seconds, workers: orthancWorkers, failures: object["failures"] as? Int ?? 0)
     }
 
-    private func ingestdExecutable() throws -> URL {
-        if let ingestd { return URL(fileURLWithPath: ingestd) }
+    /// The `ingestd` to start: `explicit`, else the one beside this executable.
+    static func ingestdExecutable(_ explicit: String?) throws -> URL {
+        if let explicit { return URL(fileURLWithPath: explicit) }
         let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         let beside = me.deletingLastPathComponent().appendingPathComponent("ingestd")
         if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }

@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Benchmarks that print JSON.",
         subcommands: [
             BenchDecode.self, BenchExtract.self, BenchAnn.self, BenchStore.self, BenchTrainStep.self, BenchLGDEA.self, BenchCStore.self,
-            BenchIngest.self,
+            BenchIngest.self, BenchTrainImpact.self,
         ]
     )
 }

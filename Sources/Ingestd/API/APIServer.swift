@@ -17,12 +17,20 @@ public struct APIServer: Service {
     let logger: Logger
     let started: ContinuousClock.Instant
     let onReady: @Sendable () async -> Void
-    let reindex = ReindexJob()
+    let reindex: ReindexJob
+    /// Rounds, versions, promotion; nil when the registry could not be opened (the train
+    /// endpoints then answer `unavailable`).
+    let training: ContinualTraining?
 
     /// - Parameters:
     ///   - context: what the API serves from (store, model host, pipeline counters).
+    ///   - training: the daemon's continual training (shared with its scheduler); by default the
+    ///     server opens its own (manual rounds only).
     ///   - onReady: called once the socket accepts connections (systemd READY=1 goes here).
-    public init(context: IngestdContext, onReady: @escaping @Sendable () async -> Void = {}) {
+    public init(context: IngestdContext, training: ContinualTraining? = nil, onReady: @escaping @Sendable () async -> Void = {}) {
+        let training = training ?? (try? ContinualTraining.open(context: context))
+        self.training = training
+        self.reindex = training?.reindex ?? ReindexJob()
         self.context = context
         self.configuration = context.configuration
         self.logger = context.logger
@@ -59,14 +67,19 @@ public struct APIServer: Service {
         )
         // A re-embedding job stops at its next page and is waited for, so it never writes to a
         // store the daemon is about to close.
+        // A training round stops at its next step or page, for the same reason.
         do {
             try await app.run()
         } catch {
-            await reindex.cancel()
-            await reindex.wait()
+            await stopBackgroundWork()
             throw error
         }
+        await stopBackgroundWork()
+    }
+
+    private func stopBackgroundWork() async {
         await reindex.cancel()
+        await training?.shutdown()
         await reindex.wait()
     }
 
@@ -128,11 +141,7 @@ public struct APIServer: Service {
         router.get("/v1/reindex") { _, _ -> Response in
             try Self.json(await reindex.current)
         }
-        let training = TrainingRound(engine: engine)
-        router.post("/v1/train") { request, _ -> Response in
-            let parameters = try await Self.decode(TrainingRound.Request.self, request, maxBody, empty: TrainingRound.Request())
-            return try Self.json(try await training.run(parameters, jobs: reindex))
-        }
+        addTrainingRoutes(to: router, maxBody: maxBody)
         router.get("/v1/export") { request, _ -> Response in
             let what = request.uri.queryParameters.get("what") ?? ""
             guard let kind = ExportStream.What(rawValue: what) else {

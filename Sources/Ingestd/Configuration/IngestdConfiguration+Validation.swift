@@ -33,11 +33,7 @@ extension IngestdConfiguration {
             if (extractor.llmModel ?? "").isEmpty { bad("extractor.llm_model", "is required when extractor.kind is \"\(extractor.kind.rawValue)\"") }
         }
 
-        if ![32, 64, 128, 224, 256].contains(training.imageSize) { bad("training.image_size", "must be one of 32, 64, 128, 224, 256") }
-        if !(8...1024).contains(training.embeddingDimension) { bad("training.embedding_dimension", "must be between 8 and 1024") }
-        if training.roundAfterItems < 1 { bad("training.round_after_items", "must be positive") }
-        if !(training.roundAfterSeconds > 0) { bad("training.round_after_seconds", "must be positive") }
-        if !(1...64).contains(training.threads) { bad("training.threads", "must be between 1 and 64") }
+        problems += training.problems()
 
         problems += pacsProblems()
         if !problems.isEmpty { throw ConfigurationError(source: source, problems: problems) }

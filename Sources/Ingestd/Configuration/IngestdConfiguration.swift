@@ -214,47 +214,6 @@ extension IngestdConfiguration {
         }
     }
 
-    /// Model and continual-training settings.
-    public struct Training: Sendable, Equatable, Codable {
-        public var enabled: Bool
-        public var imageSize: Int
-        public var embeddingDimension: Int
-        /// Start a round after this many new items…
-        public var roundAfterItems: Int
-        /// …or after this many seconds, whichever comes first.
-        public var roundAfterSeconds: Double
-        /// BLAS threads for training, so ingestion and queries keep their latency.
-        public var threads: Int
-
-        public init(
-            enabled: Bool = true, imageSize: Int = 64, embeddingDimension: Int = 64, roundAfterItems: Int = 500,
-            roundAfterSeconds: Double = 3600, threads: Int = 1
-        ) {
-            self.enabled = enabled
-            self.imageSize = imageSize
-            self.embeddingDimension = embeddingDimension
-            self.roundAfterItems = roundAfterItems
-            self.roundAfterSeconds = roundAfterSeconds
-            self.threads = threads
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case enabled, imageSize = "image_size", embeddingDimension = "embedding_dimension"
-            case roundAfterItems = "round_after_items", roundAfterSeconds = "round_after_seconds", threads
-        }
-
-        public init(from decoder: any Decoder) throws {
-            let d = Self()
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? d.enabled
-            imageSize = try c.decodeIfPresent(Int.self, forKey: .imageSize) ?? d.imageSize
-            embeddingDimension = try c.decodeIfPresent(Int.self, forKey: .embeddingDimension) ?? d.embeddingDimension
-            roundAfterItems = try c.decodeIfPresent(Int.self, forKey: .roundAfterItems) ?? d.roundAfterItems
-            roundAfterSeconds = try c.decodeNumberIfPresent( forKey: .roundAfterSeconds) ?? d.roundAfterSeconds
-            threads = try c.decodeIfPresent(Int.self, forKey: .threads) ?? d.threads
-        }
-    }
-
     /// Log level (one line per event on stderr, which journald collects). Logs never carry PHI.
     public struct Logging: Sendable, Equatable, Codable {
         public enum Level: String, Sendable, Codable, CaseIterable { case trace, debug, info, notice, warning, error, critical }

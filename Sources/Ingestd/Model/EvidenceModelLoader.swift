@@ -20,6 +20,7 @@ public enum EvidenceModelLoader {
     /// - Throws: ``ModelLoadError`` when the configured shape cannot be built.
     public static func load(configuration: IngestdConfiguration, logger: Logger) throws(ModelLoadError) -> LGDEAEvidenceModel {
         let vocabulary = try? Vocabulary.bundled()
+        if let served = servedVersion(configuration: configuration, vocabulary: vocabulary, logger: logger) { return served }
         let url = checkpointURL(dataDirectory: configuration.dataDirectory)
         if FileManager.default.fileExists(atPath: url.path) {
             do {
@@ -34,6 +35,23 @@ public enum EvidenceModelLoader {
         return try fresh(imageSize: configuration.training.imageSize, dimension: configuration.training.embeddingDimension, vocabulary: vocabulary)
     }
 
+    /// The version the registry serves (continual training), when it has weights that load.
+    static func servedVersion(configuration: IngestdConfiguration, vocabulary: Vocabulary?, logger: Logger) -> LGDEAEvidenceModel? {
+        let directory = ModelRegistry.directory(dataDirectory: configuration.dataDirectory)
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("registry.json").path) else { return nil }
+        do {
+            let registry = try ModelRegistry(directory: directory)
+            let state = registry.snapshot
+            guard let served = state.served, let weights = state.record(served)?.weights else { return nil }
+            let model = try LGDEAModel.load(from: registry.weightsURL(weights).path)
+            logger.info("model.loaded", metadata: ["model.version": "\(served)", "model.source": "registry"])
+            return LGDEAEvidenceModel(model, version: served, vocabulary: vocabulary)
+        } catch {
+            logger.warning("model.registry_rejected", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
     /// A freshly initialised model of the configured shape.
     public static func fresh(imageSize: Int, dimension: Int, vocabulary: Vocabulary? = try? Vocabulary.bundled()) throws(ModelLoadError) -> LGDEAEvidenceModel {
         let shape = LGDEAModel.Configuration(imageSize: imageSize, dimension: dimension)
@@ -43,8 +61,12 @@ public enum EvidenceModelLoader {
             throw ModelLoadError(input: "training.image_size/embedding_dimension", message: error.message)
         }
         let model = LGDEAModel(shape, seed: freshSeed)
-        let version = "lgdea-init-\(String(freshSeed, radix: 16))-\(imageSize)px-\(dimension)d"
-        return LGDEAEvidenceModel(model, version: version, vocabulary: vocabulary)
+        return LGDEAEvidenceModel(model, version: freshVersion(imageSize: imageSize, dimension: dimension), vocabulary: vocabulary)
+    }
+
+    /// The version id of the freshly initialised model of this shape.
+    public static func freshVersion(imageSize: Int, dimension: Int) -> String {
+        "lgdea-init-\(String(freshSeed, radix: 16))-\(imageSize)px-\(dimension)d"
     }
 
     /// The checkpoint's own `model_version` when the trainer wrote one, else one derived from its

@@ -22,7 +22,13 @@ actor ReindexJob {
     ///   - model: the model to embed with (default: the one served now).
     ///   - publish: run once every item has a vector from `model` (training swaps the served
     ///     model here); a catch-up pass then embeds what was ingested meanwhile.
-    func start(engine: QueryEngine, model: (any EvidenceModel)? = nil, publish: (@Sendable () -> Void)? = nil) throws(APIError) -> ReindexStatus {
+    ///   - onlyMissing: the first pass skips items that already have a vector in `model`'s spaces
+    ///     (a version served before: only what arrived since is embedded).
+    ///   - pace: awaited before each page (continual training yields to ingestion here).
+    func start(
+        engine: QueryEngine, model: (any EvidenceModel)? = nil, onlyMissing: Bool = false, pace: (@Sendable () async -> Void)? = nil,
+        publish: (@Sendable () -> Void)? = nil
+    ) throws(APIError) -> ReindexStatus {
         if status.state == .running { return status }
         let model = model ?? engine.context.models.current
         let store = engine.store
@@ -37,10 +43,14 @@ actor ReindexJob {
         // The job outlives the request that started it; `cancel()` (API shutdown) ends it.
         task = Task { [engine] in
             do {
-                try await self.run(engine: engine, model: model, onlyMissing: false)
+                try await self.run(engine: engine, model: model, onlyMissing: onlyMissing, growTotal: false, pace: pace)
                 if let publish {
+                    // Items ingested meanwhile (with the served model) are embedded before the
+                    // swap, so the new version is complete when queries move to it; the pass
+                    // after the swap takes the few that arrive in between.
+                    for _ in 0..<3 where try await self.run(engine: engine, model: model, onlyMissing: true, growTotal: true, pace: pace) > 0 {}
                     publish()
-                    try await self.run(engine: engine, model: model, onlyMissing: true)
+                    try await self.run(engine: engine, model: model, onlyMissing: true, growTotal: true)
                 }
                 self.finish(job: job, error: nil)
             } catch is CancellationError {
@@ -79,13 +89,19 @@ actor ReindexJob {
 
     /// One pass over instances and reports; with `onlyMissing`, only items without a vector in
     /// `model`'s spaces (those ingested while the first pass ran).
-    private func run(engine: QueryEngine, model: any EvidenceModel, onlyMissing: Bool) async throws {
+    /// Returns the number of items embedded.
+    @discardableResult
+    private func run(
+        engine: QueryEngine, model: any EvidenceModel, onlyMissing: Bool, growTotal: Bool, pace: (@Sendable () async -> Void)? = nil
+    ) async throws -> Int {
+        var embedded = 0
         let store = engine.store
         let imageSpace = VectorSpace(modelVersion: model.version, kind: .imageGlobal)
         let reportSpace = VectorSpace(modelVersion: model.version, kind: .report)
         var after: String? = nil
         while true {
             try Task.checkCancellation()
+            await pace?()
             let last = after
             let page = try await Offload.run { () throws(IndexError) in try store.recordPage(.instances, after: last, limit: Self.imageBatch, as: InstanceRecord.self) }
             guard let lastKey = page.last?.key else { break }
@@ -103,12 +119,15 @@ actor ReindexJob {
             }
             let batch = images
             let vectors = await Offload.run { batch.isEmpty ? [] : model.embedImages(batch) }
-            for (id, vector) in zip(ids, vectors) { try await store.putVector(vector, id: id, space: imageSpace) }
-            advance(done: ids.count, skipped: considered - ids.count, extra: onlyMissing)
+            try await Self.put(Array(zip(ids, vectors)), space: imageSpace, store: store)
+            embedded += ids.count
+            advance(done: ids.count, skipped: considered - ids.count, extra: growTotal)
+            if onlyMissing && !growTotal { advance(done: page.count - considered, skipped: 0) }
         }
         after = nil
         while true {
             try Task.checkCancellation()
+            await pace?()
             let last = after
             let page = try await Offload.run { () throws(IndexError) in try store.recordPage(.reports, after: last, limit: Self.reportBatch, as: ReportRecord.self) }
             guard let lastKey = page.last?.key else { break }
@@ -122,8 +141,19 @@ actor ReindexJob {
             }
             let batch = items
             let vectors = await Offload.run { batch.isEmpty ? [] : model.embedReports(batch) }
-            for (key, vector) in zip(keys, vectors) { try await store.putVector(vector, id: key, space: reportSpace) }
-            advance(done: keys.count, skipped: 0, extra: onlyMissing)
+            try await Self.put(Array(zip(keys, vectors)), space: reportSpace, store: store)
+            embedded += keys.count
+            advance(done: keys.count, skipped: 0, extra: growTotal)
+            if onlyMissing && !growTotal { advance(done: page.count - keys.count, skipped: 0) }
+        }
+        return embedded
+    }
+
+    /// One page's vectors in one durable batch (one WAL sync, not one per item).
+    private static func put(_ rows: [(String, [Float])], space: VectorSpace, store: IndexStore) async throws(IndexError) {
+        guard !rows.isEmpty else { return }
+        try await store.write { (tx) throws(IndexError) in
+            for (id, vector) in rows { try tx.putVector(vector, id: id, space: space) }
         }
     }
 

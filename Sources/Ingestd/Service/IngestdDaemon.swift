@@ -1,6 +1,7 @@
 import Evidence
 public import Foundation
 import Index
+import Learner
 public import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -55,6 +56,10 @@ public struct IngestdDaemon: Sendable {
         } catch {
             throw DaemonStartError(path: storeURL.path, message: "cannot open the store: \(error)")
         }
+        // OpenBLAS's thread count is per process: the training budget caps inference too, so a
+        // round's GEMMs never run on (normal-priority) BLAS pool threads, and the two phases of
+        // the daemon's life (training or not) embed with the same threads.
+        ComputeThreads.configure(blas: configuration.training.threads, workers: configuration.training.threads)
         let models = ModelHost(try Self.initialModel(configuration, logger: logger))
         let decoder = DecodeWorkerPool(
             settings: .init(
@@ -84,8 +89,18 @@ public struct IngestdDaemon: Sendable {
             services.append(MLLPListener(configuration: configuration.mllp, logger: logger, sink: spool.reportSink))
         }
         let context = IngestdContext(configuration: configuration, store: store, models: models, pipeline: pipeline, logger: logger, decoder: decoder)
+        let training: ContinualTraining
+        do {
+            training = try ContinualTraining.open(context: context)
+        } catch {
+            store.close()
+            throw DaemonStartError(path: error.input, message: error.message)
+        }
+        // Before the API in the list, so it stops after it: the API drains, then the running
+        // round stops, then the pipeline and the store.
+        services.append(TrainingScheduler(training: training, enabled: configuration.training.enabled))
         services.append(
-            APIServer(context: context) {
+            APIServer(context: context, training: training) {
                 notifier.ready(status: "serving")
                 logger.info("daemon.ready", metadata: ["model.version": "\(models.current.version)"])
             })

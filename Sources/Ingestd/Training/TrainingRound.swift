@@ -1,41 +1,19 @@
 import Evidence
 import Foundation
-import Index
 import Learner
-import Logging
 
-/// `POST /v1/train`: one short LGDEA training round on what the index holds (paired studies
-/// as seeds, unpaired images and reports as the pool), published as a new model version.
+/// The compute of one round, on the training thread: resume the served version's trainer
+/// checkpoint, measure the served weights on the held-out split, train on the round's pool,
+/// measure the result, and write its weights as a new version's checkpoint.
 ///
-/// The new weights are checkpointed to the data directory (the loader serves them after a
-/// restart), every item is re-embedded into the new version's spaces by a ``ReindexJob``, and
-/// only then is the model swapped in, so searches never hit an empty space. Full scheduling
-/// belongs to continual training; this is the manual round the demo and operators run.
+/// The served model is never touched: the trainer owns a private copy of its weights, so queries
+/// keep their latency and their answers while a round runs.
 struct TrainingRound: Sendable {
-    let engine: QueryEngine
-    /// Examples of each kind the pool keeps (a uniform reservoir over the store).
-    static let poolCapacity = 3000
     static let maxSteps = 20_000
+    /// Longest wait for ingestion before one step (seconds).
+    static let maxYield = 1.0
 
-    /// What the round did.
-    struct Outcome: Encodable, Sendable {
-        var modelVersion: String
-        var steps: Int
-        var batchSize: Int
-        var seconds: Double
-        var stepsPerSecond: Double
-        /// Mean of each loss over the last steps; a loss that was not finite is left out.
-        var finalLosses: [String: Float]
-        var pool: [String: Int]
-        /// The re-embedding job that swaps the model in when it finishes.
-        var reindexJob: Int
-
-        enum CodingKeys: String, CodingKey {
-            case modelVersion = "model_version", steps, batchSize = "batch_size", seconds, stepsPerSecond = "steps_per_second"
-            case finalLosses = "final_losses", pool, reindexJob = "reindex_job"
-        }
-    }
-
+    /// `POST /v1/train[/now]` body; missing fields take the `[training]` settings.
     struct Request: Decodable, Sendable {
         var steps: Int?
         var batchSize: Int?
@@ -43,105 +21,102 @@ struct TrainingRound: Sendable {
         enum CodingKeys: String, CodingKey {
             case steps, batchSize = "batch_size"
         }
+
+        func validated() throws(APIError) -> Request {
+            if let steps, !(1...TrainingRound.maxSteps).contains(steps) {
+                throw APIError.badRequest("steps must be in 1...\(TrainingRound.maxSteps), got \(steps)")
+            }
+            if let batchSize, !(2...256).contains(batchSize) { throw APIError.badRequest("batch_size must be in 2...256, got \(batchSize)") }
+            return self
+        }
     }
 
-    func run(_ request: Request, jobs: ReindexJob) async throws(APIError) -> Outcome {
-        let steps = request.steps ?? 300
-        let batchSize = request.batchSize ?? 32
-        guard (1...Self.maxSteps).contains(steps), (2...256).contains(batchSize) else {
-            throw APIError.badRequest("steps must be in 1...\(Self.maxSteps) and batch_size in 2...256")
+    var version: String
+    var steps: Int
+    var batchSize: Int
+    var learningRateScale: Double
+    /// Seeds the pool's batch sampling (the round id).
+    var seed: UInt64
+    /// The served version's trainer checkpoint, nil to start from the initial model.
+    var resumeFrom: URL?
+    var weightsURL: URL
+
+    struct Outcome: Sendable {
+        var metrics: VersionMetrics
+        var baseline: VersionMetrics
+        var seconds: Double
+        var totalSteps: Int
+        var finalLosses: [String: Float]
+    }
+
+    /// Runs the round; `served` is measured directly only when its weights could not be resumed
+    /// (a model the registry does not know); `stop` is polled between steps.
+    ///
+    /// Before each step the round waits (up to ``maxYield`` per step, so it never starves) while
+    /// `ingestBusy` says the pipeline has files queued or in flight: ingestion keeps its latency.
+    func run(
+        inputs: RoundInputs, served: any EvidenceModel, progress: RoundProgress, stop: @Sendable () -> Bool,
+        ingestBusy: @Sendable () -> Bool = { false }
+    ) throws(TrainingError) -> Outcome {
+        let (trainer, resumed) = try makeTrainer(served: served)
+        progress.update { $0.phase = .evaluating }
+        let baselineModel: any EvidenceModel = resumed ? LGDEAEvidenceModel(trainer.model, version: served.version, vocabulary: nil) : served
+        let baseline = HeldOutEvaluation.evaluate(baselineModel, pairs: inputs.heldOut)
+        progress.update { $0.phase = .training }
+        let pool = TrainingPool(imageSize: trainer.model.imageSize, examples: inputs.training, seed: seed)
+        let training = trainer.learner.training
+        let schedule = WarmupCosineSchedule(
+            peak: training.learningRate * Float(learningRateScale), warmupSteps: min(training.warmupSteps, max(1, steps / 4)), totalSteps: steps,
+            finalFraction: training.finalFraction)
+        let start = Date()
+        var recent: [[String: Float]] = []
+        for s in 0..<steps {
+            if stop() { throw TrainingError(.busy, input: version, "stopped at shutdown") }
+            var waited = 0.0
+            while ingestBusy() && waited < Self.maxYield && !stop() {
+                Thread.sleep(forTimeInterval: 0.005)
+                waited += 0.005
+            }
+            guard let losses = trainer.learner.trainStep(pool: pool, batchSize: batchSize, learningRate: schedule.learningRate(step: s)) else {
+                throw TrainingError(.data, input: "pool", "no usable examples for a batch")
+            }
+            recent.append(losses)
+            if recent.count > 20 { recent.removeFirst() }
+            progress.update { $0.step = s + 1 }
         }
-        let context = engine.context
-        let served = context.models.current
+        let seconds = Date().timeIntervalSince(start)
+        progress.update { $0.phase = .evaluating }
+        let candidate = LGDEAEvidenceModel(trainer.model, version: version, vocabulary: try? Vocabulary.bundled())
+        let metrics = HeldOutEvaluation.evaluate(candidate, pairs: inputs.heldOut)
+        do {
+            try FileManager.default.createDirectory(at: weightsURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try trainer.saveCheckpoint(to: weightsURL.path, metadata: ["model_version": version])
+        } catch {
+            throw TrainingError(.learner, input: weightsURL.path, "cannot write the checkpoint: \(error)")
+        }
+        var mean: [String: Float] = [:]
+        for l in recent { for (key, v) in l { mean[key, default: 0] += v / Float(recent.count) } }
+        return Outcome(metrics: metrics, baseline: baseline, seconds: seconds, totalSteps: trainer.step, finalLosses: mean.filter { $0.value.isFinite })
+    }
+
+    /// The served version's trainer (weights, teacher, optimiser moments, step), else a fresh
+    /// trainer from the initial model's seed; `resumed` says whether its weights are the served ones.
+    private func makeTrainer(served: any EvidenceModel) throws(TrainingError) -> (Trainer, resumed: Bool) {
+        if let resumeFrom {
+            do {
+                return (try Trainer.resume(from: resumeFrom.path), true)
+            } catch {
+                throw TrainingError(.learner, input: resumeFrom.path, "cannot resume: \(error)")
+            }
+        }
         let shape = LGDEAModel.Configuration(imageSize: served.imageSize, dimension: served.dimension)
-        guard await jobs.current.state != .running else {
-            throw APIError.unavailable("a re-embedding job is running; train again when it is done")
+        let configuration = Trainer.Configuration(model: shape, seed: EvidenceModelLoader.freshSeed, batchSize: batchSize)
+        do {
+            let trainer = try Trainer(configuration)
+            let initial = EvidenceModelLoader.freshVersion(imageSize: shape.imageSize, dimension: shape.dimension)
+            return (trainer, served.version == initial)
+        } catch {
+            throw TrainingError(.learner, input: "training", "cannot build the trainer: \(error)")
         }
-        let examples = try await collect(imageSize: shape.imageSize)
-        let seed = UInt64(Date().timeIntervalSince1970)
-        let version = "lgdea-r\(seed)-s\(steps)"
-        let url = EvidenceModelLoader.checkpointURL(dataDirectory: context.configuration.dataDirectory)
-        let logger = context.logger
-        // Train, checkpoint, and load the checkpoint back as the model to serve: the served
-        // instance owns its weights alone, and a checkpoint that would not load is never served.
-        let trained = try await Offload.run { () throws(APIError) -> (LGDEAEvidenceModel, ArmTrainer.Report, [String: Int]) in
-            let pool = TrainingPool(imageSize: shape.imageSize, examples: examples, capacity: Self.poolCapacity, seed: 1)
-            let counts = ["paired": pool.paired.count, "images": pool.unpairedImages.count, "reports": pool.unpairedReports.count]
-            guard !pool.paired.isEmpty else { throw APIError.unavailable("no paired studies with stored images to train on yet") }
-            logger.info("api.train.started", metadata: ["steps": "\(steps)", "pool.paired": "\(pool.paired.count)"])
-            let report: ArmTrainer.Report
-            do {
-                let trainer = try ArmTrainer(arm: .lgdea, configuration: shape, seed: seed)
-                report = try trainer.train(pool: pool, steps: steps, batchSize: batchSize)
-                guard let model = trainer.lgdeaModel else { throw APIError.internal("training produced no LGDEA model") }
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try model.save(to: url.path, metadata: ["step": "\(steps)", "model_version": version])
-            } catch let e as APIError {
-                throw e
-            } catch {
-                logger.error("api.train.failed", metadata: ["error": "\(error)"])
-                throw APIError.internal("training failed: \(error)")
-            }
-            do {
-                let served = try LGDEAModel.load(from: url.path)
-                return (LGDEAEvidenceModel(served, version: version, vocabulary: try? Vocabulary.bundled()), report, counts)
-            } catch {
-                throw APIError.internal("the trained checkpoint does not load: \(error)")
-            }
-        }
-        let model = trained.0
-        let job = try await jobs.start(engine: engine, model: model) {
-            context.models.replace(with: model)
-            logger.info("api.train.published", metadata: ["model.version": "\(version)"])
-        }
-        let report = trained.1
-        return Outcome(
-            modelVersion: version, steps: report.steps, batchSize: report.batchSize, seconds: report.seconds, stepsPerSecond: report.stepsPerSecond,
-            finalLosses: report.finalLosses.filter { $0.value.isFinite }, pool: trained.2, reindexJob: job.job)
-    }
-
-    /// Training examples from the store: each instance with its stored thumbnail (paired with
-    /// its study's report when there is one), and every report without a study as text-only.
-    private func collect(imageSize: Int) async throws(APIError) -> [LGDEAExample] {
-        let store = engine.store
-        var examples: [LGDEAExample] = []
-        var pairedReports = Set<String>()
-        var after: String? = nil
-        while true {
-            let last = after
-            let page = try await Offload.run { () throws(APIError) in
-                try indexCall { () throws(IndexError) in try store.recordPage(.instances, after: last, limit: 256, as: InstanceRecord.self) }
-            }
-            guard let lastKey = page.last?.key else { break }
-            after = lastKey
-            for (uid, record) in page {
-                guard let thumbnail = try indexCall({ () throws(IndexError) in try store.thumbnail(sopInstanceUID: uid) }) else { continue }
-                var example = LGDEAExample(image: thumbnail.floatPixels)
-                if let pair = try indexCall({ () throws(IndexError) in try store.pair(studyInstanceUID: record.studyInstanceUID) }),
-                   let report = try indexCall({ () throws(IndexError) in try store.report(key: pair.reportKey) }) {
-                    example.report = await learnerItems(report)
-                    example.reportText = report.text
-                    pairedReports.insert(report.key)
-                }
-                examples.append(example)
-            }
-        }
-        after = nil
-        while true {
-            let last = after
-            let page = try await Offload.run { () throws(APIError) in
-                try indexCall { () throws(IndexError) in try store.recordPage(.reports, after: last, limit: 256, as: ReportRecord.self) }
-            }
-            guard let lastKey = page.last?.key else { break }
-            after = lastKey
-            for (key, report) in page where !pairedReports.contains(key) {
-                examples.append(LGDEAExample(report: await learnerItems(report), reportText: report.text))
-            }
-        }
-        return examples
-    }
-
-    private func learnerItems(_ report: ReportRecord) async -> [Learner.EvidenceItem] {
-        await engine.evidenceItems(report).map { LGDEAEvidenceModel.learnerItem($0, reportText: report.text) }
     }
 }
