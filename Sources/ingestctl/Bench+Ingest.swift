@@ -25,6 +25,8 @@ struct BenchIngest: AsyncParsableCommand {
     @Option(help: "Give up when the daemon has not indexed everything after this many seconds.") var timeout: Double = 3_600
     @Flag(help: "Skip the Orthanc run.") var noOrthanc = false
     @Flag(help: "Keep the temporary directory (feed, data, logs).") var keep = false
+    @Option(help: "Reuse a feed written by an earlier run (its `feed` folder, kept with --keep; same --studies, --image-size and --seed).")
+    var feed: String?
     @Flag(help: "Print one JSON document.") var json = false
 
     struct DaemonFigures: Encodable {
@@ -67,9 +69,17 @@ struct BenchIngest: AsyncParsableCommand {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("ingestd-bench-ingest-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { if !keep { try? FileManager.default.removeItem(at: root) } }
-        progress("writing \(studies) phantom studies (\(imageSize) px) to \(root.path)")
-        let feed = try await PhantomFeed.write(
-            to: root.appendingPathComponent("feed"), studies: studies, seed: seed, imageSize: imageSize)
+        let feed: PhantomFeed
+        if let reuse = self.feed {
+            var style = PhantomStyle()
+            style.imageSize = imageSize
+            feed = try PhantomFeed.load(from: URL(fileURLWithPath: reuse), generator: PhantomGenerator(style: style, seed: seed))
+            progress("reusing the feed at \(reuse): \(feed.items.count) files")
+        } else {
+            progress("writing \(studies) phantom studies (\(imageSize) px) to \(root.path)")
+            feed = try await PhantomFeed.write(
+                to: root.appendingPathComponent("feed"), studies: studies, seed: seed, imageSize: imageSize)
+        }
         let expected = feed.expectations
 
         let figures = try measureDaemon(feed: feed, root: root)

@@ -1,6 +1,7 @@
 import Evidence
 public import Foundation
 import Index
+import Learner
 public import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -29,6 +30,11 @@ public struct IngestdDaemon: Sendable {
     public func run() async throws {
         try prepareDirectories()
         IngestdMetrics.bootstrap()
+        // OpenBLAS's idle pool threads spin in sched_yield between calls; with an embedding batch
+        // every few milliseconds that spinning took a quarter of the CPU the decode workers need.
+        // The daemon's GEMMs are small (a batch of thumbnails), so one BLAS thread loses nothing;
+        // `training.threads` (default 1) is the configured BLAS width.
+        ComputeThreads.configure(blas: configuration.training.threads, workers: 1)
         let environment = ProcessInfo.processInfo.environment
         let notifier = SystemdNotifier(environment: environment)
         let logger = self.logger
