@@ -116,6 +116,7 @@ struct BenchIngest: AsyncParsableCommand {
             let at = try dropper.drop(item).timeIntervalSince1970
             if item.kind == .study { dropped[feed.truth[item.truthIndex].sopInstanceUID] = at }
         }
+        progress(String(format: "dropped %d files in %.2f s", feed.items.count, Date().timeIntervalSince1970 - first))
         var lastLine = Date()
         let status = try daemon.waitForStatus(timeout: .seconds(timeout), poll: 0.5, "every instance searchable") { s in
             if Date().timeIntervalSince(lastLine) >= 5 {

@@ -35,6 +35,7 @@ public struct IngestdDaemon: Sendable {
         // The daemon's GEMMs are small (a batch of thumbnails), so one BLAS thread loses nothing;
         // `training.threads` (default 1) is the configured BLAS width.
         ComputeThreads.configure(blas: configuration.training.threads, workers: 1)
+        AllocatorTuning.keepLargeBlocks()
         let environment = ProcessInfo.processInfo.environment
         let notifier = SystemdNotifier(environment: environment)
         let logger = self.logger
