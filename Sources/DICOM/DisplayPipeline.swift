@@ -15,8 +15,9 @@ struct DisplayPipeline: Sendable {
 
     /// Luminance of every pixel of `frame`, 0...1, row-major.
     func luminance(_ frame: PixelFrame) -> [Double] {
-        let values = frame.doubles()
         let photometric = frame.photometricInterpretation
+        if modalityLUT == nil, photometric != "PALETTE COLOR", let fused = fusedRescaleWindow(frame) { return fused }
+        let values = frame.doubles()
         if frame.samplesPerPixel == 3 {
             let pixels = frame.rows * frame.columns
             let scale = 1 / Double((1 << min(bitsStored, 32)) - 1)
@@ -37,7 +38,6 @@ struct DisplayPipeline: Sendable {
                 return min(1, max(0, y * scale))
             }
         }
-        if modalityLUT == nil, photometric != "PALETTE COLOR", let fused = fusedRescaleWindow(frame) { return fused }
         var modality: [Double]
         if let modalityLUT {
             modality = values.map { modalityLUT($0) }
