@@ -1,6 +1,7 @@
 import Foundation
 import Index
 import Ingestd
+import Phantom
 import TestSupport
 import Testing
 

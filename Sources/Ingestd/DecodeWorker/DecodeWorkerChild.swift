@@ -6,18 +6,23 @@ import Synchronization
 /// ``DecodeWorkerProcess`` slot. A replacement after a death is a new child, so answers still
 /// owed by the dead one can never be read from its successor.
 ///
-/// `@unchecked Sendable`: `isBroken` is guarded by `lock`; the process is reaped only by the one
-/// caller that marks the child broken; requests are written only on the slot's serial write queue
-/// and answers read only on its serial read queue; the pipes close in `deinit`.
+/// `@unchecked Sendable`: the mutable state (`sent`, `failedAt`, `retired`, `reaped`) is guarded
+/// by `lock`; requests are written only on the slot's serial write queue and answers read only on
+/// its serial read queue; the pipes close in `deinit`.
 final class DecodeWorkerChild: @unchecked Sendable {
     let process: Process
     let channel: FrameChannel
     private let toWorker: Pipe
     private let fromWorker: Pipe
     private let lock = NSLock()
-    /// Set once an answer could not be read (the child died, hung or broke the protocol): every
-    /// request written after the failed one was never started.
-    private var isBroken = false
+    /// Requests written so far; request `n` (0-based) is answered n-th.
+    private var sent = 0
+    /// The request whose answer could not be read (the worker died, hung or broke the protocol
+    /// while on it). Requests after it were never started.
+    private var failedAt: Int?
+    /// No more requests go to this child (a write failed, or it is being stopped).
+    private var retired = false
+    private var reaped = false
 
     /// Starts the child; throws a readable reason when it cannot.
     init(executable: URL, arguments: [String], environment: [String: String]) throws(DecodeWorkerProcess.Failure) {
@@ -44,33 +49,57 @@ final class DecodeWorkerChild: @unchecked Sendable {
 
     var pid: Int32 { process.processIdentifier }
 
-    /// Usable for another request: running and no answer lost.
+    /// Usable for another request: running, nothing lost, not retired.
     var isUsable: Bool {
         lock.lock()
         defer { lock.unlock() }
-        return !isBroken && process.isRunning
+        return failedAt == nil && !retired && process.isRunning
     }
 
-    var broken: Bool {
+    /// The sequence number of the request about to be written (write queue only).
+    func nextSequence() -> Int {
         lock.lock()
         defer { lock.unlock() }
-        return isBroken
+        sent += 1
+        return sent - 1
     }
 
-    /// Marks the child broken (first caller only) and ends it: killed at once when `kill`, else it
-    /// is given up to 2 s to exit by itself. Returns how it ended, or nil when it was already broken.
-    func breakDown(kill killFirst: Bool) -> String? {
+    /// Whether request `n` was queued behind the one the worker was lost on.
+    func wasNeverStarted(_ n: Int) -> Bool {
         lock.lock()
-        if isBroken {
-            lock.unlock()
-            return nil
-        }
-        isBroken = true
+        defer { lock.unlock() }
+        return failedAt.map { $0 < n } ?? false
+    }
+
+    /// A write failed (the worker is gone): send nothing more here. The reader of the request the
+    /// worker was on reports the death.
+    func retire() {
+        lock.lock()
+        retired = true
         lock.unlock()
-        if killFirst, process.isRunning { kill(pid, SIGKILL) }
-        let deadline = ContinuousClock.now + .seconds(2)
-        while process.isRunning, ContinuousClock.now < deadline { usleep(2000) }
-        if process.isRunning { kill(pid, SIGKILL) }
+    }
+
+    /// Records that the answer to request `n` was lost and ends the child (killed at once when
+    /// `kill`, else given up to 2 s to exit by itself). Returns how it ended.
+    func fail(at n: Int, kill killFirst: Bool) -> String {
+        lock.lock()
+        if failedAt == nil { failedAt = n }
+        lock.unlock()
+        return reap(kill: killFirst)
+    }
+
+    /// Waits for the process to end (once; later callers only read the status).
+    private func reap(kill killFirst: Bool) -> String {
+        lock.lock()
+        let first = !reaped
+        reaped = true
+        lock.unlock()
+        if first {
+            if killFirst, process.isRunning { kill(pid, SIGKILL) }
+            let deadline = ContinuousClock.now + .seconds(2)
+            while process.isRunning, ContinuousClock.now < deadline { usleep(2000) }
+            if process.isRunning { kill(pid, SIGKILL) }
+        }
         process.waitUntilExit()
         return process.terminationReason == .uncaughtSignal
             ? "killed by signal \(process.terminationStatus)" : "exited with status \(process.terminationStatus)"
@@ -78,8 +107,9 @@ final class DecodeWorkerChild: @unchecked Sendable {
 
     /// Closes stdin (a healthy worker exits on end of input), then makes sure it is gone.
     func stop() {
+        retire()
         try? toWorker.fileHandleForWriting.close()
-        _ = breakDown(kill: false)
+        _ = reap(kill: false)
     }
 
     /// SIGKILL without waiting (the pending read then ends with end-of-stream).

@@ -58,17 +58,18 @@ final class DecodeWorkerProcess: @unchecked Sendable {
                     continuation.resume(returning: .failure(failure))
                     return
                 }
+                let sequence = child.nextSequence()
                 do {
                     try child.channel.write(payload)
                 } catch {
                     // The worker is gone (it died on an earlier request, whose reader reports
                     // that): this request never reached it.
-                    _ = child.breakDown(kill: true)
+                    child.retire()
                     continuation.resume(returning: .failure(.notStarted))
                     return
                 }
                 self.readQueue.async {
-                    continuation.resume(returning: Self.answer(from: child, timeout: timeout))
+                    continuation.resume(returning: Self.answer(to: sequence, from: child, timeout: timeout))
                 }
             }
         }
@@ -86,22 +87,25 @@ final class DecodeWorkerProcess: @unchecked Sendable {
         }
     }
 
-    /// Reads the answer to the oldest unanswered request written to `child`. The deadline counts
-    /// from when the previous answer arrived, i.e. from when the worker could start this one.
-    private static func answer(from child: DecodeWorkerChild, timeout: Duration) -> Result<Result<DecodedInstance, DecodeFailure>, Failure> {
-        if child.broken { return .failure(.notStarted) }
+    /// Reads the answer to request `sequence`, the oldest unanswered one written to `child`. The
+    /// deadline counts from when the previous answer arrived, i.e. from when the worker could
+    /// start this one.
+    private static func answer(
+        to sequence: Int, from child: DecodeWorkerChild, timeout: Duration
+    ) -> Result<Result<DecodedInstance, DecodeFailure>, Failure> {
+        if child.wasNeverStarted(sequence) { return .failure(.notStarted) }
         do {
             let frame = try child.channel.read(deadline: .now + timeout)
             guard let decoded = DecodeResponse.decode(frame) else {
-                _ = child.breakDown(kill: true)
+                _ = child.fail(at: sequence, kill: true)
                 return .failure(.protocolError("response frame does not parse"))
             }
             return .success(decoded)
         } catch .timedOut {
-            _ = child.breakDown(kill: true)
+            _ = child.fail(at: sequence, kill: true)
             return .failure(.timedOut)
         } catch {
-            return .failure(.died(child.breakDown(kill: error != .endOfStream) ?? "ended"))
+            return .failure(.died(child.fail(at: sequence, kill: error != .endOfStream)))
         }
     }
 
