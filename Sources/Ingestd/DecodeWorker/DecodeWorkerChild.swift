@@ -1,6 +1,5 @@
 import Foundation
 import Glibc
-import Synchronization
 
 /// One started `ingestd decode-worker` process and its pipes: a generation of a
 /// ``DecodeWorkerProcess`` slot. A replacement after a death is a new child, so answers still
