@@ -10,26 +10,37 @@ enum AreaResampler {
         let outColumns = min(size, max(1, Int((Double(columns) * scale).rounded())))
         let top = (size - outRows) / 2
         let left = (size - outColumns) / 2
-        let columnWeights = weights(source: columns, target: outColumns)
-        let rowWeights = weights(source: rows, target: outRows)
-        // Horizontal pass: rows × outColumns.
+        let columnTaps = FlatTaps(weights(source: columns, target: outColumns))
+        let rowTaps = FlatTaps(weights(source: rows, target: outRows))
+        // Horizontal pass: rows × outColumns. Flat tap tables and unchecked buffers; the sums
+        // run in the same order as before, so the output is unchanged.
         var horizontal = [Double](repeating: 0, count: rows * outColumns)
         image.withUnsafeBufferPointer { src in
-            for r in 0..<rows {
-                let base = r * columns
-                for (c, taps) in columnWeights.enumerated() {
-                    var sum = 0.0
-                    for (i, w) in taps { sum += src[base + i] * w }
-                    horizontal[r * outColumns + c] = sum
+            horizontal.withUnsafeMutableBufferPointer { h in
+                columnTaps.index.withUnsafeBufferPointer { index in
+                    columnTaps.weight.withUnsafeBufferPointer { weight in
+                        for r in 0..<rows {
+                            let base = r * columns
+                            for c in 0..<outColumns {
+                                var sum = 0.0
+                                for t in columnTaps.start[c]..<columnTaps.start[c + 1] { sum += src[base + index[t]] * weight[t] }
+                                h[r * outColumns + c] = sum
+                            }
+                        }
+                    }
                 }
             }
         }
         // Vertical pass into the centred window.
-        for (r, taps) in rowWeights.enumerated() {
-            for c in 0..<outColumns {
-                var sum = 0.0
-                for (i, w) in taps { sum += horizontal[i * outColumns + c] * w }
-                out[(top + r) * size + left + c] = Float(sum)
+        horizontal.withUnsafeBufferPointer { h in
+            out.withUnsafeMutableBufferPointer { o in
+                for r in 0..<outRows {
+                    for c in 0..<outColumns {
+                        var sum = 0.0
+                        for t in rowTaps.start[r]..<rowTaps.start[r + 1] { sum += h[rowTaps.index[t] * outColumns + c] * rowTaps.weight[t] }
+                        o[(top + r) * size + left + c] = Float(sum)
+                    }
+                }
             }
         }
         return out
@@ -50,6 +61,23 @@ enum AreaResampler {
             }
             if taps.isEmpty { taps = [(min(source - 1, max(0, i - 1)), 1)] }
             return taps
+        }
+    }
+
+    /// `weights` laid out flat: target `t` uses entries `start[t]..<start[t + 1]`.
+    struct FlatTaps {
+        var start: [Int] = [0]
+        var index: [Int] = []
+        var weight: [Double] = []
+
+        init(_ taps: [[(Int, Double)]]) {
+            for list in taps {
+                for (i, w) in list {
+                    index.append(i)
+                    weight.append(w)
+                }
+                start.append(index.count)
+            }
         }
     }
 }

@@ -15,8 +15,9 @@ struct DisplayPipeline: Sendable {
 
     /// Luminance of every pixel of `frame`, 0...1, row-major.
     func luminance(_ frame: PixelFrame) -> [Double] {
-        let values = frame.doubles()
         let photometric = frame.photometricInterpretation
+        if modalityLUT == nil, photometric != "PALETTE COLOR", let fused = fusedRescaleWindow(frame) { return fused }
+        let values = frame.doubles()
         if frame.samplesPerPixel == 3 {
             let pixels = frame.rows * frame.columns
             let scale = 1 / Double((1 << min(bitsStored, 32)) - 1)
@@ -63,6 +64,41 @@ struct DisplayPipeline: Sendable {
             for i in out.indices { out[i] = 1 - out[i] }
         }
         return out
+    }
+
+    /// The common grayscale case (rescale, then a window, then MONOCHROME1 inversion) in one pass
+    /// over the stored values, without the intermediate arrays: the same operations per pixel in
+    /// the same order as the general path, so the output is bit-identical. Nil when the frame
+    /// needs another path (no usable window).
+    func fusedRescaleWindow(_ frame: PixelFrame) -> [Double]? {
+        guard frame.samplesPerPixel == 1, let c = windowCenter, let w = windowWidth, w >= 1 else { return nil }
+        let low = c - 0.5 - (w - 1) / 2
+        let high = c - 0.5 + (w - 1) / 2
+        let center = c - 0.5, span = w - 1
+        let slope = rescaleSlope, intercept = rescaleIntercept
+        let invert = frame.photometricInterpretation == "MONOCHROME1"
+        @inline(__always) func display(_ stored: Double) -> Double {
+            let x = stored * slope + intercept
+            let y: Double = x <= low ? 0 : (x > high ? 1 : (x - center) / span + 0.5)
+            return invert ? 1 - y : y
+        }
+        func run<T: BinaryInteger>(_ type: T.Type) -> [Double] {
+            frame.bytes.withUnsafeBytes { raw in
+                let values = raw.bindMemory(to: T.self)
+                return [Double](unsafeUninitializedCapacity: values.count) { out, initialized in
+                    for i in 0..<values.count { out[i] = display(Double(values[i])) }
+                    initialized = values.count
+                }
+            }
+        }
+        switch frame.format {
+        case .uint8: return run(UInt8.self)
+        case .int8: return run(Int8.self)
+        case .uint16: return run(UInt16.self)
+        case .int16: return run(Int16.self)
+        case .uint32: return run(UInt32.self)
+        case .int32: return run(Int32.self)
+        }
     }
 
     static func stretch(_ values: [Double], low: Double, high: Double) -> [Double] {

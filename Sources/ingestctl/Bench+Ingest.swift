@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Glibc
 import Ingestd
 import Phantom
 import TestSupport
@@ -25,6 +26,8 @@ struct BenchIngest: AsyncParsableCommand {
     @Option(help: "Give up when the daemon has not indexed everything after this many seconds.") var timeout: Double = 3_600
     @Flag(help: "Skip the Orthanc run.") var noOrthanc = false
     @Flag(help: "Keep the temporary directory (feed, data, logs).") var keep = false
+    @Option(help: "Reuse a feed written by an earlier run (its `feed` folder, kept with --keep; same --studies, --image-size and --seed).")
+    var feed: String?
     @Flag(help: "Print one JSON document.") var json = false
 
     struct DaemonFigures: Encodable {
@@ -37,6 +40,9 @@ struct BenchIngest: AsyncParsableCommand {
         var quarantined: Int
         /// Mean seconds per item in each pipeline stage, from `GET /metrics` (where the time goes).
         var stage_mean_ms: [String: Double]
+        /// CPU (user + system) of the daemon and its decode workers over the whole run, start to
+        /// stop, per instance: what the work costs regardless of how busy the machine was.
+        var cpu_ms_per_instance: Double?
     }
 
     struct PeerFigures: Encodable {
@@ -44,6 +50,8 @@ struct BenchIngest: AsyncParsableCommand {
         var seconds: Double
         var workers: Int
         var failures: Int
+        /// CPU of Orthanc and of the uploader during the timed upload, per instance.
+        var cpu_ms_per_instance: Double?
     }
 
     struct Report: Encodable {
@@ -67,12 +75,23 @@ struct BenchIngest: AsyncParsableCommand {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("ingestd-bench-ingest-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { if !keep { try? FileManager.default.removeItem(at: root) } }
-        progress("writing \(studies) phantom studies (\(imageSize) px) to \(root.path)")
-        let feed = try await PhantomFeed.write(
-            to: root.appendingPathComponent("feed"), studies: studies, seed: seed, imageSize: imageSize)
+        let feed: PhantomFeed
+        if let reuse = self.feed {
+            var style = PhantomStyle()
+            style.imageSize = imageSize
+            feed = try PhantomFeed.load(from: URL(fileURLWithPath: reuse), generator: PhantomGenerator(style: style, seed: seed))
+            progress("reusing the feed at \(reuse): \(feed.items.count) files")
+        } else {
+            progress("writing \(studies) phantom studies (\(imageSize) px) to \(root.path)")
+            feed = try await PhantomFeed.write(
+                to: root.appendingPathComponent("feed"), studies: studies, seed: seed, imageSize: imageSize)
+        }
         let expected = feed.expectations
 
-        let figures = try measureDaemon(feed: feed, root: root)
+        let instanceCount = Double(max(1, expected.instances.count))
+        let cpu = Self.childrenCPUSeconds()
+        var figures = try measureDaemon(feed: feed, root: root)
+        figures.cpu_ms_per_instance = (Self.childrenCPUSeconds() - cpu) / instanceCount * 1000
         var peer: PeerFigures?
         if !noOrthanc {
             progress("Orthanc: storing the same \(expected.instances.count) DICOM files over REST with \(orthancWorkers) workers")
@@ -83,7 +102,9 @@ struct BenchIngest: AsyncParsableCommand {
             report_files: expected.reportKeys.count, ingestd: figures, orthanc: peer,
             ratio: peer.map { $0.instances_per_second > 0 ? figures.instances_per_second / $0.instances_per_second : 0 },
             note: "ingestd: first file drop to last instance searchable (decode in a worker process, extract, pair, embed, index); "
-                + "orthanc: REST POST /instances, store only; same files, same machine, one after the other")
+                + "orthanc: REST POST /instances, store only; same files, same machine, one after the other; "
+                + "cpu_ms_per_instance: ingestd = daemon + decode workers over the whole run (start to stop), "
+                + "orthanc = server + uploader during the timed upload")
         let encoder = JSONEncoder()
         encoder.outputFormatting = json ? [.sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         print(String(decoding: try encoder.encode(report), as: UTF8.self))
@@ -106,6 +127,7 @@ struct BenchIngest: AsyncParsableCommand {
             let at = try dropper.drop(item).timeIntervalSince1970
             if item.kind == .study { dropped[feed.truth[item.truthIndex].sopInstanceUID] = at }
         }
+        progress(String(format: "dropped %d files in %.2f s", feed.items.count, Date().timeIntervalSince1970 - first))
         var lastLine = Date()
         let status = try daemon.waitForStatus(timeout: .seconds(timeout), poll: 0.5, "every instance searchable") { s in
             if Date().timeIntervalSince(lastLine) >= 5 {
@@ -139,6 +161,15 @@ struct BenchIngest: AsyncParsableCommand {
             stage_mean_ms: stages)
     }
 
+    /// CPU seconds (user + system) of the child processes this process has waited for, and
+    /// their waited-for descendants (the daemon's decode workers, the peer script's Orthanc).
+    static func childrenCPUSeconds() -> Double {
+        var usage = rusage()
+        guard getrusage(RUSAGE_CHILDREN.rawValue, &usage) == 0 else { return 0 }
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
     /// `ingestd_stage_seconds_sum{stage="x"}` / `_count{stage="x"}` in milliseconds, per stage.
     static func stageMeans(prometheus text: String) -> [String: Double] {
         var sums: [String: Double] = [:]
@@ -169,8 +200,14 @@ struct BenchIngest: AsyncParsableCommand {
         else {
             throw ValidationError("Orthanc run failed (status \(result.status)): \(result.stderrString.suffix(600))")
         }
+        var cpuPerInstance: Double?
+        if let server = object["server_cpu_seconds"] as? Double, let client = object["client_cpu_seconds"] as? Double,
+           let stored = object["instances"] as? Int, stored > 0 {
+            cpuPerInstance = (server + client) / Double(stored) * 1000
+        }
         return PeerFigures(
-            instances_per_second: rate, seconds: seconds, workers: orthancWorkers, failures: object["failures"] as? Int ?? 0)
+            instances_per_second: rate, seconds: seconds, workers: orthancWorkers, failures: object["failures"] as? Int ?? 0,
+            cpu_ms_per_instance: cpuPerInstance)
     }
 
     /// The `ingestd` to start: `explicit`, else the one beside this executable.

@@ -113,7 +113,7 @@ bench() {
     bench_dir=$(mktemp -d /tmp/ingestd-orthanc.XXXXXX)
     trap 'stop "$bench_dir"; rm -rf "$bench_dir"' EXIT
     url=$(start "$bench_dir")
-    "$py" "$here/orthanc_upload.py" --url "$url" --workers "${WORKERS:-2}" "$@"
+    "$py" "$here/orthanc_upload.py" --url "$url" --workers "${WORKERS:-2}" --server-pid-file "$bench_dir/orthanc.pid" "$@"
 }
 
 cmd=${1:-}; shift || true

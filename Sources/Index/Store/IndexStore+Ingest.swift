@@ -49,12 +49,24 @@ public enum PairingKey: Sendable, Hashable {
     case reportByStudy(String)
     /// Report key → StudyInstanceUID it is paired with.
     case studyByReport(String)
+    /// Digest of a report's normalised text → key of the first report stored with that text, so
+    /// the same report delivered again in another format (with or without its accession) is
+    /// recognised.
+    case reportByDigest(String)
+    /// Accession → key of a report first stored without it (`sha256:…`) and later named by a copy
+    /// that carries the accession.
+    case reportByAccession(String)
+    /// The reverse of `reportByAccession`: a `sha256:` report key → the accession that claimed it.
+    case accessionOfReport(String)
 
     public var rawValue: String {
         switch self {
         case .studyByAccession(let a): "acc\u{0}" + a
         case .reportByStudy(let s): "rs\u{0}" + s
         case .studyByReport(let r): "sr\u{0}" + r
+        case .reportByDigest(let d): "rd\u{0}" + d
+        case .reportByAccession(let a): "ra\u{0}" + a
+        case .accessionOfReport(let r): "ar\u{0}" + r
         }
     }
 }

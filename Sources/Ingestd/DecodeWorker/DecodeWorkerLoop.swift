@@ -14,6 +14,7 @@ public enum DecodeWorkerLoop {
 
     /// Serves until end of input; returns the process exit code (0 on a clean end).
     public static func serve() -> Int32 {
+        AllocatorTuning.keepLargeBlocks()
         // Anything DCMTK or a library prints must not corrupt the protocol: keep a private copy of
         // stdout for frames and point fd 1 at stderr.
         let protocolFD = dup(1)

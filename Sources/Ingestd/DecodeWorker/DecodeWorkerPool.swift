@@ -4,9 +4,11 @@ public import Logging
 import CoreMetrics
 import Metrics
 
-/// Supervises the decode workers: hands each request to an idle worker, restarts a worker that
-/// died or hung, retries the file once on a fresh worker, and after a second death answers
-/// `decode_worker_crashed` so the caller quarantines that file and ingestion goes on.
+/// Supervises the decode workers: hands each request to the least busy worker (each takes up to
+/// `depth` requests at once, so it never idles while the daemon handles an answer), restarts a
+/// worker that died or hung, retries the file once on a fresh worker, and after a second death
+/// answers `decode_worker_crashed` so the caller quarantines that file and ingestion goes on.
+/// Requests that were queued behind the one a worker died on are resent without counting.
 public actor DecodeWorkerPool {
     public struct Settings: Sendable {
         /// The `ingestd` executable (the daemon passes its own).
@@ -16,13 +18,16 @@ public actor DecodeWorkerPool {
         public var workers: Int
         /// One file's decode, start to answer.
         public var timeout: Duration
+        /// Requests outstanding per worker (2: one decoding, one waiting in its pipe).
+        public var depth: Int
         /// Extra environment for the workers (the test-only crash marker travels here).
         public var environment: [String: String]
 
         public init(
             executable: URL, arguments: [String] = ["decode-worker"], workers: Int = 2, timeout: Duration = .seconds(60),
-            environment: [String: String] = [:]
+            environment: [String: String] = [:], depth: Int = 2
         ) {
+            self.depth = max(1, depth)
             self.executable = executable
             self.arguments = arguments
             self.workers = workers
@@ -39,8 +44,9 @@ public actor DecodeWorkerPool {
 
     let settings: Settings
     let logger: Logger
-    private var idle: [DecodeWorkerProcess]
-    private var all: [DecodeWorkerProcess]
+    private let all: [DecodeWorkerProcess]
+    /// Outstanding requests per worker (index into `all`).
+    private var outstanding: [Int]
     private var waiters: [CheckedContinuation<DecodeWorkerProcess?, Never>] = []
     private var stopped = false
     private let restarts = Counter(label: "ingestd_decode_worker_restarts_total")
@@ -55,14 +61,16 @@ public actor DecodeWorkerPool {
         let workers = (0..<max(1, settings.workers)).map {
             DecodeWorkerProcess(executable: settings.executable, arguments: settings.arguments, environment: environment, index: $0)
         }
-        idle = workers
         all = workers
+        outstanding = workers.map { _ in 0 }
     }
 
     /// Decodes one file in a worker. Never throws: worker trouble becomes a ``DecodeFailure``.
     public func decode(_ request: DecodeRequest) async -> Result<DecodedInstance, DecodeFailure> {
+        var deaths = 0
         var lastProblem = ""
-        for attempt in 1...2 {
+        // Resends of a request that was never started are bounded too (a worker dying over and over).
+        attempts: for _ in 0..<(2 + 8) {
             guard let worker = await acquire() else {
                 return .failure(DecodeFailure(code: DecodeFailure.workerUnavailable, message: "daemon is shutting down"))
             }
@@ -74,16 +82,25 @@ public actor DecodeWorkerPool {
             case .failure(.cannotStart(let why)):
                 logger.error("decode_worker.start_failed", metadata: ["worker": "\(worker.index)", "error": "\(why)"])
                 return .failure(DecodeFailure(code: DecodeFailure.workerUnavailable, message: "decode worker cannot start"))
+            case .failure(.notStarted):
+                if stopped {
+                    return .failure(DecodeFailure(code: DecodeFailure.workerUnavailable, message: "daemon is shutting down"))
+                }
             case .failure(let failure):
+                deaths += 1
                 restarts.increment()
                 lastProblem = Self.describe(failure)
                 logger.warning(
                     "decode_worker.restarted",
-                    metadata: ["worker": "\(worker.index)", "attempt": "\(attempt)", "cause": "\(lastProblem)", "path": "\(request.path)"])
+                    metadata: ["worker": "\(worker.index)", "attempt": "\(deaths)", "cause": "\(lastProblem)", "path": "\(request.path)"])
                 if stopped {
                     return .failure(DecodeFailure(code: DecodeFailure.workerUnavailable, message: "daemon is shutting down"))
                 }
+                if deaths >= 2 { break attempts }
             }
+        }
+        if deaths == 0 {
+            return .failure(DecodeFailure(code: DecodeFailure.workerUnavailable, message: "decode workers keep ending before this file"))
         }
         return .failure(DecodeFailure(code: DecodeFailure.workerCrashed, message: "decode worker \(lastProblem) on this file (twice)"))
     }
@@ -100,20 +117,25 @@ public actor DecodeWorkerPool {
     /// Kills busy workers without waiting (the shutdown deadline passed).
     public func abortInFlight() {
         stopped = true
-        for worker in all where !idle.contains(where: { $0 === worker }) { worker.killNow() }
+        for (i, worker) in all.enumerated() where outstanding[i] > 0 { worker.killNow() }
     }
 
+    /// The least busy worker with room, else waits for one.
     private func acquire() async -> DecodeWorkerProcess? {
         if stopped { return nil }
-        if let worker = idle.popLast() { return worker }
+        if let i = outstanding.indices.filter({ outstanding[$0] < settings.depth }).min(by: { outstanding[$0] < outstanding[$1] }) {
+            outstanding[i] += 1
+            return all[i]
+        }
         return await withCheckedContinuation { waiters.append($0) }
     }
 
     private func release(_ worker: DecodeWorkerProcess) {
         if !waiters.isEmpty {
+            // The slot passes straight to the next caller: `outstanding` stays as it is.
             waiters.removeFirst().resume(returning: worker)
         } else {
-            idle.append(worker)
+            outstanding[worker.index] -= 1
         }
     }
 
@@ -123,6 +145,7 @@ public actor DecodeWorkerPool {
         case .timedOut: return "timed out"
         case .cannotStart(let why): return "could not start (\(why))"
         case .protocolError(let why): return "broke the protocol (\(why))"
+        case .notStarted: return "ended before this file"
         }
     }
 }

@@ -2,151 +2,131 @@ import Foundation
 import Glibc
 import Synchronization
 
-/// One running `ingestd decode-worker` child and its pipes.
+/// One decode-worker slot: a running `ingestd decode-worker` child (restarted after a death) that
+/// takes several requests at once. Requests are written in order on a serial write queue and the
+/// answers read in the same order on a serial read queue, so the worker starts its next file the
+/// moment it has answered the last one instead of waiting for the daemon's round trip.
 ///
-/// `@unchecked Sendable`: the pool hands a worker to one caller at a time (acquire/release), and
-/// that caller's blocking exchange runs on the worker's own serial queue, so the mutable state
-/// (`process`, `channel`) is never touched concurrently.
+/// A death is charged to the request whose answer was being read (the one the worker was
+/// decoding); requests queued behind it were never started and come back as `.notStarted`, so a
+/// file that crashes the worker never takes an innocent neighbour into quarantine with it.
+///
+/// `@unchecked Sendable`: `current` is a Mutex; each ``DecodeWorkerChild`` is written to only on
+/// `writeQueue` and read from only on `readQueue`.
 final class DecodeWorkerProcess: @unchecked Sendable {
     let executable: URL
     let arguments: [String]
     let environment: [String: String]
     let index: Int
-    private let queue: DispatchQueue
-    private var process: Process?
-    private var channel: FrameChannel?
-    private var toWorker: Pipe?
-    private var fromWorker: Pipe?
-    /// The child's pid for ``killNow()``, which runs outside the queue.
-    private let runningPID = Mutex<Int32>(0)
+    private let writeQueue: DispatchQueue
+    private let readQueue: DispatchQueue
+    private let current = Mutex<DecodeWorkerChild?>(nil)
 
     init(executable: URL, arguments: [String], environment: [String: String], index: Int) {
         self.executable = executable
         self.arguments = arguments
         self.environment = environment
         self.index = index
-        queue = DispatchQueue(label: "ingestd.decode-worker.\(index)")
+        writeQueue = DispatchQueue(label: "ingestd.decode-worker.\(index).write")
+        readQueue = DispatchQueue(label: "ingestd.decode-worker.\(index).read")
     }
 
     /// What went wrong with the worker itself (not with the file).
     enum Failure: Error, Equatable {
-        /// It exited or was killed while the request was outstanding.
+        /// It exited or was killed while decoding this request.
         case died(String)
         case timedOut
         case cannotStart(String)
         case protocolError(String)
+        /// The worker ended before it reached this request (it died on an earlier one, or was
+        /// stopped): the request is innocent and can simply be sent again.
+        case notStarted
     }
 
-    var processIdentifier: Int32? { process?.processIdentifier }
+    var processIdentifier: Int32? { current.withLock { $0?.pid } }
 
-    /// Sends one request and waits for the answer (off the cooperative pool).
+    /// Sends one request and waits for its answer (off the cooperative pool). Several calls may be
+    /// outstanding; answers come back in request order.
     func exchange(_ request: DecodeRequest, timeout: Duration) async -> Result<Result<DecodedInstance, DecodeFailure>, Failure> {
-        await withCheckedContinuation { continuation in
-            queue.async {
-                continuation.resume(returning: self.exchangeBlocking(request, timeout: timeout))
+        let payload = request.encoded()
+        return await withCheckedContinuation { continuation in
+            writeQueue.async {
+                let child: DecodeWorkerChild
+                switch self.childForWriting() {
+                case .success(let c): child = c
+                case .failure(let failure):
+                    continuation.resume(returning: .failure(failure))
+                    return
+                }
+                let sequence = child.nextSequence()
+                do {
+                    try child.channel.write(payload)
+                } catch {
+                    // The worker is gone (it died on an earlier request, whose reader reports
+                    // that): this request never reached it.
+                    child.retire()
+                    continuation.resume(returning: .failure(.notStarted))
+                    return
+                }
+                self.readQueue.async {
+                    continuation.resume(returning: Self.answer(to: sequence, from: child, timeout: timeout))
+                }
             }
         }
     }
 
-    private func exchangeBlocking(_ request: DecodeRequest, timeout: Duration) -> Result<Result<DecodedInstance, DecodeFailure>, Failure> {
-        if process?.isRunning != true {
-            if let failure = start() { return .failure(failure) }
+    /// The running child, or a fresh one when there is none or it can no longer be used.
+    private func childForWriting() -> Result<DecodeWorkerChild, Failure> {
+        if let child = current.withLock({ $0 }), child.isUsable { return .success(child) }
+        do throws(Failure) {
+            let child = try DecodeWorkerChild(executable: executable, arguments: arguments, environment: environment)
+            current.withLock { $0 = child }
+            return .success(child)
+        } catch {
+            return .failure(error)
         }
-        guard let channel else { return .failure(.cannotStart("no channel")) }
+    }
+
+    /// Reads the answer to request `sequence`, the oldest unanswered one written to `child`. The
+    /// deadline counts from when the previous answer arrived, i.e. from when the worker could
+    /// start this one.
+    private static func answer(
+        to sequence: Int, from child: DecodeWorkerChild, timeout: Duration
+    ) -> Result<Result<DecodedInstance, DecodeFailure>, Failure> {
+        if child.wasNeverStarted(sequence) { return .failure(.notStarted) }
         do {
-            try channel.write(request.encoded())
-            let frame = try channel.read(deadline: .now + timeout)
+            let frame = try child.channel.read(deadline: .now + timeout)
             guard let decoded = DecodeResponse.decode(frame) else {
-                stopBlocking()
+                _ = child.fail(at: sequence, kill: true)
                 return .failure(.protocolError("response frame does not parse"))
             }
             return .success(decoded)
         } catch .timedOut {
-            stopBlocking()
+            _ = child.fail(at: sequence, kill: true)
             return .failure(.timedOut)
         } catch {
-            let status = reap()
-            return .failure(.died(status))
+            return .failure(.died(child.fail(at: sequence, kill: error != .endOfStream)))
         }
     }
 
-    /// Starts the child; nil on success.
-    private func start() -> Failure? {
-        stopBlocking()
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = environment
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        // Worker diagnostics may quote file structure; keep them out of the daemon's log stream.
-        process.standardError = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return .cannotStart("\(executable.lastPathComponent): \(error.localizedDescription)")
-        }
-        self.process = process
-        runningPID.withLock { $0 = process.processIdentifier }
-        toWorker = input
-        fromWorker = output
-        channel = FrameChannel(readFD: output.fileHandleForReading.fileDescriptor, writeFD: input.fileHandleForWriting.fileDescriptor)
-        return nil
-    }
-
-    /// Waits (briefly) for a dead child and describes how it ended.
-    private func reap() -> String {
-        guard let process else { return "not running" }
-        let deadline = ContinuousClock.now + .seconds(2)
-        while process.isRunning, ContinuousClock.now < deadline { usleep(2000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        let how = process.terminationReason == .uncaughtSignal
-            ? "killed by signal \(process.terminationStatus)" : "exited with status \(process.terminationStatus)"
-        closePipes()
-        self.process = nil
-        return how
-    }
-
-    private func stopBlocking() {
-        if let process, process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-        closePipes()
-        process = nil
-    }
-
-    private func closePipes() {
-        runningPID.withLock { $0 = 0 }
-        try? toWorker?.fileHandleForWriting.close()
-        try? fromWorker?.fileHandleForReading.close()
-        toWorker = nil
-        fromWorker = nil
-        channel = nil
-    }
-
-    /// Closes the worker's stdin (it exits cleanly) and makes sure it is gone.
+    /// Closes the worker's stdin (it answers what it has, then exits cleanly) and makes sure it
+    /// is gone.
     func stop() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            queue.async {
-                if let process = self.process, process.isRunning {
-                    try? self.toWorker?.fileHandleForWriting.close()
-                    let deadline = ContinuousClock.now + .seconds(2)
-                    while process.isRunning, ContinuousClock.now < deadline { usleep(2000) }
+            writeQueue.async {
+                let child = self.current.withLock { c -> DecodeWorkerChild? in
+                    defer { c = nil }
+                    return c
                 }
-                self.stopBlocking()
+                child?.stop()
                 continuation.resume()
             }
         }
     }
 
-    /// Kills the worker from outside its queue (shutdown deadline passed while it was busy):
-    /// the pending read then ends with end-of-stream.
+    /// Kills the worker from outside its queues (shutdown deadline passed while it was busy):
+    /// the pending reads then end with end-of-stream.
     func killNow() {
-        let pid = runningPID.withLock { $0 }
-        if pid > 0 { kill(pid, SIGKILL) }
+        current.withLock { $0 }?.killNow()
     }
 }

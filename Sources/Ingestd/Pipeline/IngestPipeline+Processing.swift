@@ -161,20 +161,34 @@ extension IngestPipeline {
             EvidenceFact(finding: item.finding, presence: EvidencePresence(rawValue: item.presence.rawValue) ?? .uncertain, locations: item.locations)
         }
         let space = VectorSpace(modelVersion: embedded.modelVersion, kind: .report)
+        let digest = record.textDigest
         let delta = await commit(position: position, entry: entry) { (tx) throws(IndexError) in
             var delta = Delta()
-            let isNew = try tx.get(.reports, Array(key.utf8)) == nil
-            if isNew {
+            let identity = try ReportIdentity.resolve(key: key, digest: digest, accession: record.accessionNumber, in: &tx)
+            try ReportIdentity.note(identity, key: key, digest: digest, in: &tx)
+            let itemKey: String
+            switch identity {
+            case .new:
+                itemKey = key
                 try tx.putRecord(.reports, key, record)
                 tx.putExtraction(extraction, reportKey: key)
                 try tx.putVector(vector, id: key, space: space)
                 try tx.putEvidence(ItemEvidence(itemID: key, facts: facts, paired: false))
                 delta.reports = 1
                 delta.pairs = try Pairing.afterReport(record, in: &tx) == nil ? 0 : 1
+            case .duplicate(let existing):
+                itemKey = existing
+            case .claimed(let existing, _):
+                // The copy adds the accession (and maybe the study) the stored one lacked.
+                itemKey = existing
+                if try tx.pairingLookup(.studyByReport(existing)) == nil {
+                    delta.pairs = try Pairing.afterReport(record, key: existing, in: &tx) == nil ? 0 : 1
+                }
             }
+            let isNew = identity == .new
             try tx.putFileRecord(FileRecord(
                 path: entry.path, kind: entry.kind.rawValue, size: entry.size, modifiedNanoseconds: entry.modifiedNanoseconds,
-                contentDigest: entry.contentDigest, outcome: isNew ? .ingested : .duplicate, itemID: key,
+                contentDigest: entry.contentDigest, outcome: isNew ? .ingested : .duplicate, itemID: itemKey,
                 recordedAt: Date().timeIntervalSince1970))
             delta.quarantined += try Self.clearQuarantine(entry.quarantineID, in: &tx)
             delta.processed = 1

@@ -38,7 +38,7 @@ public final class IngestPipeline: Service, Sendable {
             self.dicomRoots = dicomRoots
             self.reportRoots = reportRoots
             // Enough items to fill an image batch while the workers decode the next ones.
-            self.maxInFlight = maxInFlight ?? max(4, limits.pipelineConcurrency * 8)
+            self.maxInFlight = maxInFlight ?? max(4, limits.pipelineConcurrency * 32)
             self.shutdownGrace = shutdownGrace
         }
 

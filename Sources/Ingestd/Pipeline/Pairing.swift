@@ -30,6 +30,10 @@ enum Pairing {
             try tx.pairingLookup(.studyByReport("acc:" + accession)) == nil
         {
             candidate = ("acc:" + accession, .accessionNumber)
+        } else if let accession = i.accessionNumber, let claimed = try tx.pairingLookup(.reportByAccession(accession)),
+            try tx.pairingLookup(.studyByReport(claimed)) == nil
+        {
+            candidate = (claimed, .accessionNumber)
         } else if let key = try tx.pairingLookup(.reportByStudy(i.studyInstanceUID)), try tx.pairingLookup(.studyByReport(key)) == nil {
             candidate = (key, .studyInstanceUID)
         }
@@ -42,17 +46,21 @@ enum Pairing {
 
     /// After a report was inserted (its own evidence already staged, unpaired): pairs it with a
     /// waiting study, or leaves a note for a study that arrives later.
-    static func afterReport(_ report: ReportRecord, in tx: inout StoreTransaction) throws(IndexError) -> PairRecord? {
+    ///
+    /// `key` is where the report is stored when that differs from `report.key` (a copy carrying
+    /// the accession of a report stored without one, see ``ReportIdentity``).
+    static func afterReport(_ report: ReportRecord, key: String? = nil, in tx: inout StoreTransaction) throws(IndexError) -> PairRecord? {
+        let key = key ?? report.key
         if let accession = report.accessionNumber, let study = try tx.pairingLookup(.studyByAccession(accession)),
             try tx.get(.pairs, Array(study.utf8)) == nil
         {
-            return try pair(study: study, report: report.key, by: .accessionNumber, in: &tx)
+            return try pair(study: study, report: key, by: .accessionNumber, in: &tx)
         }
         if let uid = report.studyInstanceUID, !uid.isEmpty {
             if try tx.get(.studies, Array(uid.utf8)) != nil, try tx.get(.pairs, Array(uid.utf8)) == nil {
-                return try pair(study: uid, report: report.key, by: .studyInstanceUID, in: &tx)
+                return try pair(study: uid, report: key, by: .studyInstanceUID, in: &tx)
             }
-            if try tx.pairingLookup(.reportByStudy(uid)) == nil { tx.setPairingLookup(.reportByStudy(uid), report.key) }
+            if try tx.pairingLookup(.reportByStudy(uid)) == nil { tx.setPairingLookup(.reportByStudy(uid), key) }
         }
         return nil
     }

@@ -30,6 +30,12 @@ public struct IngestdDaemon: Sendable {
     public func run() async throws {
         try prepareDirectories()
         IngestdMetrics.bootstrap()
+        // OpenBLAS's idle pool threads spin in sched_yield between calls; with an embedding batch
+        // every few milliseconds that spinning took a quarter of the CPU the decode workers need.
+        // The daemon's GEMMs are small (a batch of thumbnails), so one BLAS thread loses nothing;
+        // `training.threads` (default 1) is the configured BLAS width.
+        ComputeThreads.configure(blas: configuration.training.threads, workers: 1)
+        AllocatorTuning.keepLargeBlocks()
         let environment = ProcessInfo.processInfo.environment
         let notifier = SystemdNotifier(environment: environment)
         let logger = self.logger
