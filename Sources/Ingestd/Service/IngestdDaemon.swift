@@ -32,9 +32,10 @@ public struct IngestdDaemon: Sendable {
         IngestdMetrics.bootstrap()
         // OpenBLAS's idle pool threads spin in sched_yield between calls; with an embedding batch
         // every few milliseconds that spinning took a quarter of the CPU the decode workers need.
-        // The daemon's GEMMs are small (a batch of thumbnails), so one BLAS thread loses nothing;
-        // `training.threads` (default 1) is the configured BLAS width.
-        ComputeThreads.configure(blas: configuration.training.threads, workers: 1)
+        // The daemon's GEMMs are small (a batch of thumbnails), so one BLAS thread loses nothing.
+        // The thread count is per process: the training budget (`training.threads`, default 1)
+        // caps inference too, so a round's GEMMs never run on normal-priority BLAS pool threads.
+        ComputeThreads.configure(blas: configuration.training.threads, workers: configuration.training.threads)
         AllocatorTuning.keepLargeBlocks()
         let environment = ProcessInfo.processInfo.environment
         let notifier = SystemdNotifier(environment: environment)
@@ -62,10 +63,6 @@ public struct IngestdDaemon: Sendable {
         } catch {
             throw DaemonStartError(path: storeURL.path, message: "cannot open the store: \(error)")
         }
-        // OpenBLAS's thread count is per process: the training budget caps inference too, so a
-        // round's GEMMs never run on (normal-priority) BLAS pool threads, and the two phases of
-        // the daemon's life (training or not) embed with the same threads.
-        ComputeThreads.configure(blas: configuration.training.threads, workers: configuration.training.threads)
         let models = ModelHost(try Self.initialModel(configuration, logger: logger))
         let decoder = DecodeWorkerPool(
             settings: .init(
