@@ -13,12 +13,12 @@ struct BenchLGDEA: AsyncParsableCommand {
     )
 
     @Option(help: "Corpus and training seed.") var seed: UInt64 = 1
-    @Option(help: "Training studies N, split into paired / unpaired images / unpaired reports (default 1500; 120 with --quick).")
+    @Option(help: "Training studies N, split into paired / unpaired images / unpaired reports (default 3000; 120 with --quick).")
     var studies: Int?
     @Option(help: "Held-out test studies (default N/4, at least 100, at most 600).") var testStudies: Int?
     @Option(help: "Share of training studies that are pairs (default 0.1; 0.5 with --quick).") var pairedFraction: Double?
     @Option(help: "Image side in pixels (phantom renders at ≥ 64).") var imageSize: Int = 64
-    @Option(help: "Epochs over the N training studies; every arm gets epochs·⌈N/batch⌉ steps (default 10; 6 with --quick).")
+    @Option(help: "Epochs over the N training studies; every arm gets epochs·⌈N/batch⌉ steps (default 25, ≈ 1,200 steps; 6 with --quick).")
     var epochs: Int?
     @Option(help: "Batch size (default 64; 32 with --quick).") var batch: Int?
     @Option(help: "Phantom style JSON (default: the built-in benchmark style, docs/styles/lgdea-benchmark.json).") var style: String?
@@ -32,10 +32,15 @@ struct BenchLGDEA: AsyncParsableCommand {
     @Flag(help: "NIH ChestX-ray14 64 px images (train+valid for training, test for evaluation) with reports from their labels.")
     var real = false
     @Option(help: "NIH 64 px folder for --real (default ../shared/data/images or $INGESTD_SHARED_DATA/images).") var nih: String?
+    @Option(help: "Comma-separated channels of the image encoder's stride-2 stages (grid R = S / 2^stages; default: the Learner's).")
+    var widths: String?
+    @Option(help: "Comma-separated residual 3×3 blocks per stage (default: the Learner's).") var residualBlocks: String?
+    @Option(help: "Comma-separated KEY=VALUE training settings for ablations (LGDEATrainingConfiguration names, e.g. sinkhornWeight=0,consistencyAlignment=0).")
+    var trainingOverride: String?
     @Flag(help: "Print one JSON line.") var json = false
 
     func run() async throws {
-        let n = studies ?? (quick ? 120 : 1500), e = epochs ?? (quick ? 6 : 10)
+        let n = studies ?? (quick ? 120 : 3000), e = epochs ?? (quick ? 6 : 25)
         var armList = arms.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if quick {
             if arms == LGDEAArmRunner.arms.joined(separator: ",") { armList = [LGDEAArmRunner.reference, "lgdea"] }
@@ -77,6 +82,13 @@ struct BenchLGDEA: AsyncParsableCommand {
         }
         let dataSeconds = (clock.now - t0).seconds
         let steps = e * ((data.trainCount + batch - 1) / batch)
+        let stageWidths = try Self.integers(widths, "--widths"), stageBlocks = try Self.integers(residualBlocks, "--residual-blocks")
+        var overrides: [String: Double] = [:]
+        for pair in (trainingOverride ?? "").split(separator: ",") {
+            let kv = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard kv.count == 2, let v = Double(kv[1]) else { throw ValidationError("--training-override takes KEY=NUMBER pairs") }
+            overrides[kv[0]] = v
+        }
         var rows: [ArmMetrics] = []
         var failures: [String: String] = [:]
         var training: [String: ArmTrainer.Report] = [:]
@@ -84,7 +96,9 @@ struct BenchLGDEA: AsyncParsableCommand {
             let start = clock.now
             do {
                 let (out, trained) = try LGDEAArmRunner.run(
-                    arm: arm, data: data, budget: .init(steps: steps, batch: batch, seed: seed, threads: threads, plainPropagation: propagation == "plain"))
+                    arm: arm, data: data, budget: .init(
+                        steps: steps, batch: batch, seed: seed, threads: threads, plainPropagation: propagation == "plain",
+                        widths: stageWidths, residualBlocks: stageBlocks, overrides: overrides))
                 training[arm] = trained
                 rows.append(ArmEvaluator.evaluate(arm: arm, outputs: out, truth: data.truth, wallSeconds: (clock.now - start).seconds))
             } catch {
@@ -104,6 +118,15 @@ struct BenchLGDEA: AsyncParsableCommand {
         if !failures.isEmpty && rows.isEmpty {
             throw LGDEABenchError("no arm ran: \(failures.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; "))")
         }
+    }
+}
+
+extension BenchLGDEA {
+    static func integers(_ list: String?, _ flag: String) throws -> [Int]? {
+        guard let list else { return nil }
+        let values = list.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ ($0 ?? -1) >= 0 }) else { throw ValidationError("\(flag) takes comma-separated non-negative integers") }
+        return values.compactMap { $0 }
     }
 }
 

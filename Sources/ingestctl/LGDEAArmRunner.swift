@@ -14,15 +14,37 @@ enum LGDEAArmRunner {
         var seed: UInt64
         var threads: Int
         var plainPropagation = false
+        /// Channels per stride-2 stage and residual blocks per stage (nil: the Learner's defaults).
+        var widths: [Int]? = nil
+        var residualBlocks: [Int]? = nil
+        /// Training hyper-parameters by their JSON key (`LGDEATrainingConfiguration`'s property
+        /// names), for ablations: e.g. `sinkhornWeight=0`.
+        var overrides: [String: Double] = [:]
     }
 
-    static func modelConfiguration(_ data: LGDEABenchData) -> LGDEAModel.Configuration {
-        LGDEAModel.Configuration(imageSize: data.imageSize)
+    static func modelConfiguration(_ data: LGDEABenchData, budget: Budget) -> LGDEAModel.Configuration {
+        var c = LGDEAModel.Configuration(imageSize: data.imageSize)
+        if let w = budget.widths { c.widths = w }
+        if let r = budget.residualBlocks { c.residualBlocks = r }
+        return c
     }
 
     /// The Learner's defaults, except that propagation rounds scale with the budget: the defaults
     /// (first round at step 300, then every 200) would never run within a short benchmark.
     /// `plain` keeps only label spreading blended with the teacher (the prototype's propagation).
+    static let booleanSettings: Set<String> = ["useUnpaired", "consistencyAlignment"]
+
+    static func trainingConfiguration(steps: Int, plain: Bool, overrides: [String: Double]) throws -> LGDEATrainingConfiguration {
+        let base = trainingConfiguration(steps: steps, plain: plain)
+        guard !overrides.isEmpty else { return base }
+        guard var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)) as? [String: Any] else { return base }
+        for (key, value) in overrides {
+            guard object[key] is NSNumber else { throw LGDEABenchError("--training-override: no numeric training setting \(key)") }
+            object[key] = Self.booleanSettings.contains(key) ? (value != 0) as Any : value as Any
+        }
+        return try JSONDecoder().decode(LGDEATrainingConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
+    }
+
     static func trainingConfiguration(steps: Int, plain: Bool = false) -> LGDEATrainingConfiguration {
         var t = LGDEATrainingConfiguration()
         t.propagationStart = min(t.propagationStart, max(1, steps / 4))
@@ -60,11 +82,12 @@ enum LGDEAArmRunner {
 
     static func run(arm name: String, data: LGDEABenchData, budget: Budget) throws -> (ArmOutputs, ArmTrainer.Report?) {
         if name == reference {
-            return (outputs(LGDEAModel(modelConfiguration(data), seed: budget.seed), data: data), nil)
+            return (outputs(LGDEAModel(modelConfiguration(data, budget: budget), seed: budget.seed), data: data), nil)
         }
         guard let arm = LGDEAArm(rawValue: name) else { throw LGDEABenchError("unknown arm \(name)") }
         let trainer = try ArmTrainer(
-            arm: arm, configuration: modelConfiguration(data), training: trainingConfiguration(steps: budget.steps, plain: budget.plainPropagation), seed: budget.seed)
+            arm: arm, configuration: modelConfiguration(data, budget: budget), training: try trainingConfiguration(steps: budget.steps, plain: budget.plainPropagation, overrides: budget.overrides),
+            seed: budget.seed)
         let report = try trainer.train(pool: pool(for: arm, data: data, seed: budget.seed), steps: budget.steps, batchSize: budget.batch)
         let n = data.testCount
         let testExamples = (0..<n).map { LGDEAExample(report: data.testReports[$0], reportText: data.testTexts[$0]) }

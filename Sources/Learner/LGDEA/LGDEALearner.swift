@@ -18,6 +18,8 @@ public final class LGDEALearner {
     /// Sinkhorn marginals from the last propagation's reports: each finding's prevalence and,
     /// last, the share of reports with no present finding (K + 1 entries).
     var prevalence: [Float]?
+    /// Running mean of the teacher's σ(s) on unpaired images, per finding (distribution alignment).
+    var teacherMean: [Float]?
 
     public init(_ configuration: LGDEAModel.Configuration, training: LGDEATrainingConfiguration, seed: UInt64) throws(LearnerError) {
         try configuration.validate()
@@ -125,9 +127,10 @@ public final class LGDEALearner {
             let t = teacher.forwardImages(weak)
             var cy = [Float](repeating: 0, count: n * k), cw = [Float](repeating: 0, count: n * k)
             let thr = training.consistencyThreshold
+            let shift = training.consistencyAlignment ? alignmentShift(teacherLogits: t.scores, rows: nI, pool: pool) : nil
             for r in 0..<nI {
                 for c in 0..<k {
-                    let p = 1 / (1 + expf(-t.scores.ptr[r * k + c]))
+                    let p = 1 / (1 + expf(-(t.scores.ptr[r * k + c] + (shift?[c] ?? 0))))
                     if p >= thr || p <= 1 - thr { cy[(nP + r) * k + c] = p >= 0.5 ? 1 : 0; cw[(nP + r) * k + c] = 1 }
                 }
             }

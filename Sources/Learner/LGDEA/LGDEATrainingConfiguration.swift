@@ -33,6 +33,10 @@ public struct LGDEATrainingConfiguration: Codable, Sendable, Equatable {
     public var consistencyWeight: Float = 1
     /// Teacher probabilities above this (or below 1 − this) become consistency targets.
     public var consistencyThreshold: Float = 0.9
+    /// Shift the teacher's logits so its mean evidence profile on unpaired images matches the
+    /// reports' prevalence before thresholding (see `LGDEALearner.alignmentShift`). Off by
+    /// default: one seed at 10 % pairs showed no gain (docs/lgdea.md); kept for the ablation.
+    public var consistencyAlignment: Bool = false
     public var sinkhornWeight: Float = 0.1
     public var sinkhornEpsilon: Float = 0.05
     public var sinkhornIterations: Int = 3
