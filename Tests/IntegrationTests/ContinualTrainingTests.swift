@@ -13,6 +13,8 @@ extension Integration {
     @Suite struct ContinualTrainingTests {
         static let studies = 48
 
+        /// Niceness 10, not the default 19 (SCHED_IDLE): this test's own query client keeps both
+        /// cores of a CI runner busy, and an idle-class round would wait for it indefinitely.
         static func configure(_ layout: inout DaemonLayout, minNewItems: Int, learningRateScale: Double, tolerance: Double) throws {
             try layout.writeConfig(
                 watch: "rescan_seconds = 2\nstable_seconds = 0.3",
@@ -25,6 +27,7 @@ extension Integration {
                     interval_seconds = 3600
                     steps = 30
                     batch_size = 16
+                    niceness = 10
                     held_out_fraction = 0.25
                     promotion_tolerance = \(tolerance)
                     keep_versions = 2
