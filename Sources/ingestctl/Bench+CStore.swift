@@ -82,7 +82,7 @@ struct BenchCStore: AsyncParsableCommand {
             bytes += (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
         }
         let options = Self.storescuOptions(for: syntaxes)
-        let executable = try ingestdExecutable()
+        let executable = try BenchIngest.ingestdExecutable(ingestd)
         let script = orthancScript.map { URL(fileURLWithPath: $0) } ?? TestEnvironment.packageRoot.appendingPathComponent("scripts/peers/orthanc.sh")
         var note: String?
         let useOrthanc: Bool
@@ -178,18 +178,6 @@ struct BenchCStore: AsyncParsableCommand {
         let (status, seconds, stderr) = try Self.storescu(inputs, options: options, calledAE: aet, port: port)
         guard status == 0 else { throw ValidationError("storescu into Orthanc: exit \(status): \(stderr.suffix(400))") }
         return Double(inputs.count) / seconds
-    }
-
-    private func ingestdExecutable() throws -> URL {
-        if let ingestd { return URL(fileURLWithPath: ingestd) }
-        let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        let beside = me.deletingLastPathComponent().appendingPathComponent("ingestd")
-        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
-        if let path = Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent("ingestd"),
-           FileManager.default.isExecutableFile(atPath: path.path) {
-            return path
-        }
-        throw ValidationError("no ingestd beside \(me.path) (build it, or give --ingestd PATH)")
     }
 
     /// The SCP starts beside the API, so the API answering does not mean it listens yet.

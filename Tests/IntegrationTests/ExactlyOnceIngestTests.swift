@@ -62,32 +62,11 @@ extension Integration {
             }
             let seconds = Double((ContinuousClock.now - started).components.seconds)
             let counts = final.pipeline
-            #expect(counts.instances == expected.instances.count)
-            #expect(counts.studies == expected.studies)
-            #expect(counts.reports == expected.reportKeys.count)
-            #expect(counts.pairs == expected.pairs.count)
-            #expect(counts.unpairedStudies == expected.unpairedStudies)
-            #expect(counts.unpairedReports == expected.unpairedReports)
-            #expect(counts.quarantined == 0)
+            Integration.expectCounts(counts, expected, quarantined: 0)
 
-            // Exactly once, by the records themselves: no SOPInstanceUID twice, none missing.
-            let instances = try daemon.export("instances", as: DaemonAPI.Instance.self)
-            let uids = instances.map(\.sopInstanceUID)
-            #expect(uids.count == Set(uids).count, "duplicate instances: \(uids.count - Set(uids).count)")
-            #expect(Set(uids) == expected.instances, "missing \(expected.instances.subtracting(uids).count), unexpected \(Set(uids).subtracting(expected.instances).count)")
+            // Exactly once, by the records themselves; no report lost; pairs as the truth says.
+            let (instances, _) = try Integration.exportExactlyOnce(daemon, expected)
             #expect(instances.allSatisfy { $0.indexedAt != nil && $0.indexed == true }, "every instance searchable (vectors, indexed_at)")
-
-            // No report lost, none twice; each paired as the truth says, orphans unpaired.
-            let reports = try daemon.export("reports", as: DaemonAPI.Report.self)
-            let keys = reports.map(\.key)
-            #expect(keys.count == Set(keys).count, "duplicate reports: \(keys.count - Set(keys).count)")
-            #expect(Set(keys) == expected.reportKeys, "lost \(expected.reportKeys.subtracting(keys).count) reports")
-            var wrongPairs = 0
-            for report in reports where report.pairedStudy != expected.pairs[report.key] { wrongPairs += 1 }
-            #expect(wrongPairs == 0, "\(wrongPairs) reports paired differently from the truth")
-            var wrongInstancePairs = 0
-            for instance in instances where instance.pairedReport != expected.studyReports[instance.studyInstanceUID] { wrongInstancePairs += 1 }
-            #expect(wrongInstancePairs == 0, "\(wrongInstancePairs) instances paired differently from the truth")
 
             // Searchable: a text query finds images.
             let search = try daemon.postJSON("/v1/search", ["text": "left pleural effusion", "k": 10], as: DaemonAPI.SearchResults.self)
