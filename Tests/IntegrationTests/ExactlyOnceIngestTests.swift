@@ -30,7 +30,9 @@ extension Integration {
             let dropper = FeedDropper(layout: layout)
 
             // Ten distinct seeded moments in the feed; at each, a seeded pause lets work get in
-            // flight, then SIGKILL. A few files land while the daemon is down, then it restarts.
+            // flight, then SIGKILL. A daemon that has caught up by then gets more files first
+            // (a kill of an idle daemon shows nothing). A few files land while the daemon is
+            // down, then it restarts.
             var rng = PhantomRandom(seed: 0x5EED_0008)
             var moments = Set<Int>()
             while moments.count < Self.kills { moments.insert(Int.random(in: 20..<(feed.items.count - 20), using: &rng)) }
@@ -41,7 +43,11 @@ extension Integration {
                 try dropper.drop(feed.items[i])
                 i += 1
                 guard moments.contains(i) else { continue }
-                try await Task.sleep(for: .milliseconds(Int.random(in: 50...1500, using: &rng)))
+                try await Task.sleep(for: .milliseconds(Int.random(in: 20...400, using: &rng)))
+                while i < feed.items.count, let s = try? daemon.status(), s.isIdle {
+                    try dropper.drop(feed.items[i])
+                    i += 1
+                }
                 // Whether the kill interrupts work: files queued, in flight or not yet stable.
                 if let s = try? daemon.status(), !s.isIdle { killedBusy += 1 }
                 daemon.kill(signal: SIGKILL)
