@@ -8,7 +8,7 @@ struct LGDEAAlignmentTests {
         let learner = try LGDEALearner(LGDEATrainingTests.configuration, training: LGDEATrainingConfiguration(), seed: 1)
         // Examples 0..<8 cycle through the four finding combinations: each finding is present in half the reports.
         let pool = LGDEATrainingTests.pool(paired: 8, images: 4, reports: 8)
-        let prior = try #require(LGDEALearner.reportPrevalence(pool: pool, learner: learner))
+        let prior = try #require(learner.reportPrevalence(pool: pool))
         #expect(prior.count == 3)
         #expect(abs(prior[0] - 9 / 18) < 1e-6 && abs(prior[1] - 9 / 18) < 1e-6)  // (8 + 1) / (16 + 2)
         #expect(abs(prior[2] - 5 / 18) < 1e-6)  // reports with neither finding

@@ -10,7 +10,7 @@ extension LGDEALearner {
     /// often each finding occurs; the shift makes the teacher's confident positives as frequent.
     func alignmentShift(teacherLogits t: Tensor, rows: Int, pool: TrainingPool) -> [Float] {
         let k = self.k
-        if prevalence == nil { prevalence = Self.reportPrevalence(pool: pool, learner: self) }
+        if prevalence == nil { prevalence = reportPrevalence(pool: pool) }
         guard let prior = prevalence, prior.count >= k, rows > 0 else { return [Float](repeating: 0, count: k) }
         var batchMean = [Float](repeating: 0, count: k)
         for r in 0..<rows {
@@ -29,14 +29,13 @@ extension LGDEALearner {
     /// Each finding's share of present mentions over every report of the pool (paired and
     /// unpaired), Laplace-smoothed, plus the share of reports with none (K + 1 entries, the
     /// Sinkhorn marginals' layout).
-    static func reportPrevalence(pool: TrainingPool, learner: LGDEALearner) -> [Float]? {
+    func reportPrevalence(pool: TrainingPool) -> [Float]? {
         let reports = (pool.paired + pool.unpairedReports).compactMap { pool.examples[$0].report }
         guard !reports.isEmpty else { return nil }
-        let k = learner.k
         var count = [Float](repeating: 0, count: k)
         var none = 0
         for r in reports {
-            let profile = learner.targets(r).profile
+            let profile = targets(r).profile
             for c in 0..<k { count[c] += profile[c] }
             if !profile.contains(where: { $0 > 0 }) { none += 1 }
         }
