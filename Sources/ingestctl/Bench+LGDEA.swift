@@ -37,6 +37,7 @@ struct BenchLGDEA: AsyncParsableCommand {
     @Option(help: "Comma-separated residual 3×3 blocks per stage (default: the Learner's).") var residualBlocks: String?
     @Option(help: "Comma-separated KEY=VALUE training settings for ablations (LGDEATrainingConfiguration names, e.g. sinkhornWeight=0,consistencyAlignment=0).")
     var trainingOverride: String?
+    @Flag(help: "Regions with a learned per-cell position embedding (ablation; no gain measured).") var positionalEmbedding = false
     @Flag(help: "Print one JSON line.") var json = false
 
     func run() async throws {
@@ -98,7 +99,7 @@ struct BenchLGDEA: AsyncParsableCommand {
                 let (out, trained) = try LGDEAArmRunner.run(
                     arm: arm, data: data, budget: .init(
                         steps: steps, batch: batch, seed: seed, threads: threads, plainPropagation: propagation == "plain",
-                        widths: stageWidths, residualBlocks: stageBlocks, overrides: overrides))
+                        widths: stageWidths, residualBlocks: stageBlocks, positionalEmbedding: positionalEmbedding, overrides: overrides))
                 training[arm] = trained
                 rows.append(ArmEvaluator.evaluate(arm: arm, outputs: out, truth: data.truth, wallSeconds: (clock.now - start).seconds))
             } catch {
@@ -109,7 +110,8 @@ struct BenchLGDEA: AsyncParsableCommand {
             seed: seed, studies: data.trainCount, testStudies: data.testCount, pairedFraction: pairedFraction, pairedStudies: data.paired.count,
             unpairedImages: data.unpairedImages.count, unpairedReports: data.unpairedReports.count, imageSize: data.imageSize,
             epochs: e, steps: steps, batch: batch, style: styleName, propagation: propagation, real: real, findings: data.findings,
-            testPrevalence: LGDEABenchReport.prevalence(data), dataSeconds: dataSeconds, extractionAgreement: data.extractionAgreement, threads: threads, arms: rows, training: training, failures: failures)
+            testPrevalence: LGDEABenchReport.prevalence(data), dataSeconds: dataSeconds, extractionAgreement: data.extractionAgreement,
+            confounderShareEvidenceReference: LGDEABenchReport.evidenceReferenceShare(data.truth), threads: threads, arms: rows, training: training, failures: failures)
         let encoder = JSONEncoder()
         encoder.outputFormatting = json ? [.sortedKeys] : [.sortedKeys, .prettyPrinted]
         // A diverged arm (NaN losses or scores) must not cost the other arms' rows.

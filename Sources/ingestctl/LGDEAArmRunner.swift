@@ -17,6 +17,8 @@ enum LGDEAArmRunner {
         /// Channels per stride-2 stage and residual blocks per stage (nil: the Learner's defaults).
         var widths: [Int]? = nil
         var residualBlocks: [Int]? = nil
+        /// True: regions with the learned per-cell embedding (the ablation).
+        var positionalEmbedding = false
         /// Training hyper-parameters by their JSON key (`LGDEATrainingConfiguration`'s property
         /// names), for ablations: e.g. `sinkhornWeight=0`.
         var overrides: [String: Double] = [:]
@@ -26,21 +28,35 @@ enum LGDEAArmRunner {
         var c = LGDEAModel.Configuration(imageSize: data.imageSize)
         if let w = budget.widths { c.widths = w }
         if let r = budget.residualBlocks { c.residualBlocks = r }
+        c.positionalEmbedding = budget.positionalEmbedding
         return c
     }
 
     /// The Learner's defaults, except that propagation rounds scale with the budget: the defaults
     /// (first round at step 300, then every 200) would never run within a short benchmark.
     /// `plain` keeps only label spreading blended with the teacher (the prototype's propagation).
-    static let booleanSettings: Set<String> = ["useUnpaired", "consistencyAlignment"]
+    static let booleanSettings: Set<String> = ["useUnpaired", "consistencyAlignment", "unpairedBesideSeeds", "unpairedImagesInMatching", "consistencySoft"]
 
     static func trainingConfiguration(steps: Int, plain: Bool, overrides: [String: Double]) throws -> LGDEATrainingConfiguration {
         let base = trainingConfiguration(steps: steps, plain: plain)
         guard !overrides.isEmpty else { return base }
         guard var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)) as? [String: Any] else { return base }
         for (key, value) in overrides {
-            guard object[key] is NSNumber else { throw LGDEABenchError("--training-override: no numeric training setting \(key)") }
-            object[key] = Self.booleanSettings.contains(key) ? (value != 0) as Any : value as Any
+            // "a.b" names a field of a nested setting (e.g. strongAugmentation.cutout).
+            let path = key.split(separator: ".").map(String.init)
+            func set(_ dict: [String: Any], _ rest: ArraySlice<String>) throws -> [String: Any] {
+                var dict = dict
+                guard let head = rest.first else { return dict }
+                if rest.count == 1 {
+                    guard dict[head] is NSNumber else { throw LGDEABenchError("--training-override: no numeric training setting \(key)") }
+                    dict[head] = Self.booleanSettings.contains(head) ? (value != 0) as Any : value as Any
+                } else {
+                    guard let inner = dict[head] as? [String: Any] else { throw LGDEABenchError("--training-override: no nested training setting \(key)") }
+                    dict[head] = try set(inner, rest.dropFirst())
+                }
+                return dict
+            }
+            object = try set(object, path[...])
         }
         return try JSONDecoder().decode(LGDEATrainingConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
     }

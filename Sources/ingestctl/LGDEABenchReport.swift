@@ -23,6 +23,9 @@ struct LGDEABenchReport: Encodable {
     var dataSeconds: Double
     /// Training reports whose rule-extracted present findings equal the phantom truth.
     var extractionAgreement: Double?
+    /// The confounder share an evidence-perfect, technique-blind retriever would have
+    /// (`RetrievalPrecision.evidenceAttributeShare`): the reference for the arms' shares.
+    var confounderShareEvidenceReference: Double?
     var threads: Int
     var arms: [ArmMetrics]
     /// Per trained arm: steps, seconds, steps/s and the final losses.
@@ -41,6 +44,15 @@ struct LGDEABenchReport: Encodable {
         case testPrevalence = "test_prevalence"
         case dataSeconds = "data_seconds"
         case extractionAgreement = "extraction_agreement"
+        case confounderShareEvidenceReference = "confounder_share_evidence_reference"
+    }
+
+    static func evidenceReferenceShare(_ t: EvaluationTruth) -> Double? {
+        let k = t.findings.count
+        return RetrievalPrecision.evidenceAttributeShare(
+            querySets: (0..<t.imageCount).map { RetrievalPrecision.findingSet(t.imageLabels, row: $0, findings: k) },
+            candidateSets: (0..<t.reportCount).map { RetrievalPrecision.findingSet(t.reportLabels, row: $0, findings: k) },
+            queryAttributes: t.imageAttributes, candidateAttributes: t.reportAttributes)
     }
 
     static func prevalence(_ data: LGDEABenchData) -> [String: Double] {

@@ -37,6 +37,15 @@ struct EvaluationMetricsTests {
         #expect(share == 0.5)  // query 0 gets both portable reports (1.0), query 1 none (0.0)
     }
 
+    @Test func evidenceReferenceShareCountsSameSetCandidatesOnly() {
+        // Query 0 (set 1, technique 1): same-set candidates 0, 1, 2 with techniques 1, 1, 0 → 2/3.
+        // Query 1 (set 2, technique 0): same-set candidate 3 (technique 1) → 0. Query 2 (set 4): none, left out.
+        let share = RetrievalPrecision.evidenceAttributeShare(
+            querySets: [1, 2, 4], candidateSets: [1, 1, 1, 2, 8], queryAttributes: [1, 0, 1], candidateAttributes: [1, 1, 0, 1, 0])
+        #expect(abs((share ?? -1) - (2.0 / 3 + 0) / 2) < 1e-12)
+        #expect(RetrievalPrecision.evidenceAttributeShare(querySets: [4], candidateSets: [1], queryAttributes: [0], candidateAttributes: [0]) == nil)
+    }
+
     @Test func cosineSimilarityIsScaleInvariant() {
         let s = RetrievalPrecision.cosineSimilarity([2, 0, 0, 3], [1, 1, 5, 0], dimension: 2)
         #expect(abs(s[0] - 0.70710677) < 1e-6)

@@ -52,7 +52,7 @@ struct LGDEAGradientTests {
     @Test func regionEncoderParameters() {
         ComputeThreads.configure(blas: 1, workers: 1)
         var rng = SeededRandom(seed: 31)
-        let enc = RegionEncoder(imageSize: 8, widths: [3, 4], residualBlocks: [1], headWidth: 4, groups: 2, dimension: 3, rng: &rng)
+        let enc = RegionEncoder(imageSize: 8, widths: [3, 4], residualBlocks: [1], headWidth: 4, groups: 2, dimension: 3, positionalEmbedding: true, rng: &rng)
         let x = GradientCheck.random([2, 8, 8, 1], seed: 32)
         let y = enc.forward(x)
         #expect(y.shape == [2, 4, 3])

@@ -11,6 +11,10 @@ public struct Augmentation: Sendable, Codable, Equatable {
     public var gain: Float = 0.1
     public var offset: Float = 0.08
     public var noise: Float = 0.01
+    /// Side of one square, as a fraction of the image side, set to the standardised mean (0 =
+    /// none): the "strong" view of FixMatch-style consistency, which must not be solvable by
+    /// copying the weak view's evidence pixel for pixel.
+    public var cutout: Float = 0
 
     public init() {}
 
@@ -31,6 +35,11 @@ public struct Augmentation: Sendable, Codable, Equatable {
         for i in 0..<(size * size) {
             let v = dst[i] * g + o + (noise > 0 ? rng.normal() * noise : 0)
             dst[i] = (v - Self.mean) / Self.std
+        }
+        if cutout > 0 {
+            let side = min(size, max(1, Int((cutout * Float(size)).rounded())))
+            let x0 = Int(rng.next() % UInt64(size - side + 1)), y0 = Int(rng.next() % UInt64(size - side + 1))
+            for y in y0..<(y0 + side) { (dst + y * size + x0).update(repeating: 0, count: side) }
         }
     }
 

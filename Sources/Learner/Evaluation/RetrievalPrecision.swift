@@ -56,6 +56,30 @@ public enum RetrievalPrecision {
         return sum / Double(q)
     }
 
+    /// The confounder share of a retriever that knows each item's findings perfectly and nothing
+    /// else: per query, the share of same-attribute candidates among the candidates with exactly
+    /// its finding set (queries without such a candidate are left out). Findings and technique are
+    /// correlated, so this, not 0.5, is the share that "follows the evidence, not the confounder".
+    public static func evidenceAttributeShare(
+        querySets: [UInt64], candidateSets: [UInt64], queryAttributes: [Int], candidateAttributes: [Int]
+    ) -> Double? {
+        guard querySets.count == queryAttributes.count, candidateSets.count == candidateAttributes.count else { return nil }
+        var bySet: [UInt64: (same: [Int: Int], total: Int)] = [:]
+        for (set, a) in zip(candidateSets, candidateAttributes) {
+            var e = bySet[set] ?? ([:], 0)
+            e.same[a, default: 0] += 1
+            e.total += 1
+            bySet[set] = e
+        }
+        var sum = 0.0, counted = 0
+        for (set, a) in zip(querySets, queryAttributes) {
+            guard let e = bySet[set], e.total > 0 else { continue }
+            sum += Double(e.same[a, default: 0]) / Double(e.total)
+            counted += 1
+        }
+        return counted > 0 ? sum / Double(counted) : nil
+    }
+
     /// Q×C cosine similarity of two row-major embedding sets (one sgemm after normalising).
     public static func cosineSimilarity(_ a: [Float], _ b: [Float], dimension d: Int) -> [Float] {
         guard d > 0, a.count % d == 0, b.count % d == 0, !a.isEmpty, !b.isEmpty else { return [] }

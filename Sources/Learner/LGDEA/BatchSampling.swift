@@ -18,8 +18,14 @@ enum BatchSampling {
 
     /// Standardised `[N, S, S, 1]` views of `images` (each `size²` in [0, 1]).
     static func augmented(_ images: [[Float]], size: Int, augmentation: Augmentation?, rng: inout SeededRandom) -> Tensor {
+        augmented(images, size: size, augmentation: { _ in augmentation }, rng: &rng)
+    }
+
+    /// As above with a view per image (e.g. seeds' usual view, unpaired images' strong one).
+    static func augmented(_ images: [[Float]], size: Int, augmentation view: (Int) -> Augmentation?, rng: inout SeededRandom) -> Tensor {
         let t = Tensor(uninitialized: [images.count, size, size, 1])
         for (i, img) in images.enumerated() {
+            let augmentation = view(i)
             img.withUnsafeBufferPointer { src in
                 let dst = t.ptr + i * size * size
                 if let augmentation {

@@ -57,19 +57,20 @@ public final class LGDEALearner {
             refreshPropagation(pool: pool)
         }
         var rng = Self.stepRandom(seed: seed, step: step)
-        let b = max(2, batchSize)
         let useUnpaired = training.useUnpaired
-        let nI = useUnpaired && !pool.unpairedImages.isEmpty ? Int((training.unpairedImageShare * Float(b)).rounded()) : 0
-        let minPaired = Int((0.25 * Float(b)).rounded(.up))
-        let pairedWanted = max(minPaired, Int((training.pairedShare * Float(b)).rounded()))
-        let nR = useUnpaired && !pool.unpairedReports.isEmpty ? max(0, b - pairedWanted - nI) : 0
-        let nP = pool.paired.isEmpty ? 0 : b - nI - nR
+        let plan = BatchPlan(
+            batchSize: batchSize, training: training, pairedCount: pool.paired.count, unpairedImageCount: pool.unpairedImages.count,
+            unpairedReportCount: pool.unpairedReports.count)
+        let nP = plan.seeds, nI = plan.unpairedImages, nR = plan.unpairedReports
         guard nP > 0 || nI > 0 else { return nil }
         let pIdx = BatchSampling.draw(nP, from: pool.paired, rng: &rng)
         let iIdx = BatchSampling.draw(nI, from: pool.unpairedImages, rng: &rng)
         let rIdx = BatchSampling.draw(nR, from: pool.unpairedReports, rng: &rng)
         let s = model.imageSize
-        let x = BatchSampling.augmented((pIdx + iIdx).map { pool.examples[$0].image! }, size: s, augmentation: training.augmentation, rng: &rng)
+        let seedCount = pIdx.count
+        let x = BatchSampling.augmented(
+            (pIdx + iIdx).map { pool.examples[$0].image! }, size: s,
+            augmentation: { $0 < seedCount ? self.training.augmentation : self.training.strongAugmentation }, rng: &rng)
         let withPseudo = useUnpaired && step >= training.propagationStart
 
         // Reports: the seeds', the unpaired ones, then the pseudo-paired reports of unpaired images.
@@ -122,6 +123,7 @@ public final class LGDEALearner {
         if let l = rowsBCE(nP, n, y, w, scale: 1) { losses["pseudo_label"] = l }
 
         // (e) consistency with the EMA teacher on a weak view, and Sinkhorn equipartition.
+        var instanceGlobal: Tensor? = nil
         if nI > 0 {
             let weak = BatchSampling.augmented(iIdx.map { pool.examples[$0].image! }, size: s, augmentation: training.weakAugmentation, rng: &rng)
             let t = teacher.forwardImages(weak)
@@ -131,10 +133,25 @@ public final class LGDEALearner {
             for r in 0..<nI {
                 for c in 0..<k {
                     let p = 1 / (1 + expf(-(t.scores.ptr[r * k + c] + (shift?[c] ?? 0))))
-                    if p >= thr || p <= 1 - thr { cy[(nP + r) * k + c] = p >= 0.5 ? 1 : 0; cw[(nP + r) * k + c] = 1 }
+                    if training.consistencySoft {
+                        cy[(nP + r) * k + c] = p; cw[(nP + r) * k + c] = 1
+                    } else if p >= thr || p <= 1 - thr {
+                        cy[(nP + r) * k + c] = p >= 0.5 ? 1 : 0; cw[(nP + r) * k + c] = 1
+                    }
                 }
             }
             losses["consistency"] = rowsBCE(nP, n, cy, cw, scale: training.consistencyWeight) ?? 0
+            if nI > 1, training.instanceWeight > 0 {
+                let studentG = Tensor(uninitialized: [nI, d])
+                studentG.ptr.update(from: o.global.ptr + nP * d, count: nI * d)
+                let identity = Tensor(zeros: [nI, nI])
+                for r in 0..<nI { identity.ptr[r * nI + r] = 1 }
+                let c = ContrastiveLoss.symmetric(studentG, t.global, targets: identity, scale: 1 / training.instanceTemperature)
+                let dg = Tensor(zeros: [n, d])
+                for i in 0..<(nI * d) { dg.ptr[nP * d + i] = training.instanceWeight * c.gradA.ptr[i] }
+                instanceGlobal = dg
+                losses["instance"] = c.loss
+            }
             if nI > 1, training.sinkhornWeight > 0 {
                 // Assignments over the K findings plus a "none" column of fixed logit 0, so images
                 // without evidence have somewhere to go; column marginals = report prevalence.
@@ -199,7 +216,7 @@ public final class LGDEALearner {
         // to their weight.
         var dGlobal: Tensor? = nil
         var dReports: Tensor? = nil
-        let rows = (0..<n).filter { profiles[$0] != nil }
+        let rows = (0..<n).filter { profiles[$0] != nil && ($0 < nP || training.unpairedImagesInMatching) }
         if !rows.isEmpty, !reportItems.isEmpty, training.matchingWeight > 0 {
             let m = reportItems.count
             let ga = Tensor(uninitialized: [rows.count, d])
@@ -224,6 +241,9 @@ public final class LGDEALearner {
             losses["matching"] = c.loss
         }
 
+        if let extra = instanceGlobal {
+            if let dg = dGlobal { for i in 0..<dg.count { dg.ptr[i] += extra.ptr[i] } } else { dGlobal = extra }
+        }
         model.backwardImages(dScores: dScores, dGlobal: dGlobal, dPooled: dPooled, dPrototypes: dPrototypes)
         model.reports.backward(dReports: dReports, dItems: dItems)
         let norm = GradientClipping.clip(model.parameters, maxNorm: training.clipNorm)
@@ -238,7 +258,7 @@ public final class LGDEALearner {
         losses["total"] = losses["evidence", default: 0] + losses["pseudo_label", default: 0] + training.consistencyWeight * losses["consistency", default: 0]
             + training.sinkhornWeight * losses["sinkhorn", default: 0] + training.anchoringWeight * losses["anchoring", default: 0]
             + training.orthogonalityWeight * losses["orthogonality", default: 0] + training.contrastWeight * losses["contrast", default: 0]
-            + training.matchingWeight * losses["matching", default: 0]
+            + training.matchingWeight * losses["matching", default: 0] + training.instanceWeight * losses["instance", default: 0]
         return losses
     }
 }

@@ -23,6 +23,10 @@ extension LGDEAModel {
         public var initialBias: Float
         /// Rows of the hashed word/bigram table of the evidence phrases.
         public var textBuckets: Int
+        /// A learned embedding per region cell added before the regions are normalised
+        /// (`RegionEncoder`). Off by default: two seeds showed no AUC gain (docs/lgdea.md);
+        /// false when decoding a configuration written before it existed.
+        public var positionalEmbedding: Bool
 
         /// The findings of every report vocabulary except "no_finding", which is the absence of
         /// the others (the report side has a learned vector for it).
@@ -31,7 +35,8 @@ extension LGDEAModel {
         public init(
             imageSize: Int = 64, dimension: Int = 64, findings: [String] = Configuration.defaultFindings, widths: [Int] = [32, 64, 128],
             residualBlocks: [Int] = [0, 0, 0], headWidth: Int = 128, groups: Int = 8, attentionTemperature: Float = 0.1,
-            scoreTemperature: Float = 0.1, initialBias: Float = -1, textBuckets: Int = 1 << 15
+            scoreTemperature: Float = 0.1, initialBias: Float = -1, textBuckets: Int = 1 << 15,
+            positionalEmbedding: Bool = false
         ) {
             self.imageSize = imageSize
             self.dimension = dimension
@@ -44,6 +49,7 @@ extension LGDEAModel {
             self.scoreTemperature = scoreTemperature
             self.initialBias = initialBias
             self.textBuckets = textBuckets
+            self.positionalEmbedding = positionalEmbedding
         }
 
         public var gridSize: Int { imageSize >> widths.count }
@@ -68,7 +74,23 @@ extension LGDEAModel {
         enum CodingKeys: String, CodingKey {
             case imageSize = "image_size", dimension, findings, widths, residualBlocks = "residual_blocks", headWidth = "head_width", groups
             case attentionTemperature = "attention_temperature", scoreTemperature = "score_temperature", initialBias = "initial_bias"
-            case textBuckets = "text_buckets"
+            case textBuckets = "text_buckets", positionalEmbedding = "positional_embedding"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            imageSize = try c.decode(Int.self, forKey: .imageSize)
+            dimension = try c.decode(Int.self, forKey: .dimension)
+            findings = try c.decode([String].self, forKey: .findings)
+            widths = try c.decode([Int].self, forKey: .widths)
+            residualBlocks = try c.decode([Int].self, forKey: .residualBlocks)
+            headWidth = try c.decode(Int.self, forKey: .headWidth)
+            groups = try c.decode(Int.self, forKey: .groups)
+            attentionTemperature = try c.decode(Float.self, forKey: .attentionTemperature)
+            scoreTemperature = try c.decode(Float.self, forKey: .scoreTemperature)
+            initialBias = try c.decode(Float.self, forKey: .initialBias)
+            textBuckets = try c.decode(Int.self, forKey: .textBuckets)
+            positionalEmbedding = try c.decodeIfPresent(Bool.self, forKey: .positionalEmbedding) ?? false
         }
     }
 }

@@ -12,6 +12,16 @@ public struct LGDEATrainingConfiguration: Codable, Sendable, Equatable {
     public var unpairedImageShare: Float = 0.25
     /// false = the "lgdea-no-unpaired" ablation: only paired seeds, no teacher, no propagation.
     public var useUnpaired: Bool = true
+    /// true: a step holds `batchSize` paired seeds and the unpaired rows come on top of them
+    /// (shares taken of `batchSize`), so adding unpaired pools never takes seed rows away; false
+    /// (session 3): the shares split one batch, and the arm with unpaired pools saw half the
+    /// seeds per step of the arm without them (docs/lgdea.md).
+    public var unpairedBesideSeeds: Bool = true
+    /// Whether unpaired images with propagated profiles (and pseudo-pairs) join the global
+    /// matching (d). Off: their profiles are the teacher's guesses, and matching on them
+    /// collapsed image→report retrieval (i2r P@5 0.05–0.12 vs 0.18 without, docs/lgdea.md).
+    /// Unpaired reports still join as candidates.
+    public var unpairedImagesInMatching: Bool = false
 
     /// Report targets: uncertain → this target; unmentioned → negative with this weight.
     public var uncertainTarget: Float = 0.5
@@ -37,6 +47,14 @@ public struct LGDEATrainingConfiguration: Codable, Sendable, Equatable {
     /// reports' prevalence before thresholding (see `LGDEALearner.alignmentShift`). Off by
     /// default: one seed at 10 % pairs showed no gain (docs/lgdea.md); kept for the ablation.
     public var consistencyAlignment: Bool = false
+    /// Mean-teacher form: every finding of every unpaired image gets the teacher's probability
+    /// as a soft target (no threshold). Off by default; an ablation (docs/lgdea.md).
+    public var consistencySoft: Bool = false
+    /// Weight of an instance term on unpaired images: the student's global vector of the strong
+    /// view must pick the teacher's vector of the same image's weak view among the batch's
+    /// (InfoNCE). 0 = off (ablation, docs/lgdea.md).
+    public var instanceWeight: Float = 0
+    public var instanceTemperature: Float = 0.2
     public var sinkhornWeight: Float = 0.1
     public var sinkhornEpsilon: Float = 0.05
     public var sinkhornIterations: Int = 3
@@ -54,6 +72,14 @@ public struct LGDEATrainingConfiguration: Codable, Sendable, Equatable {
 
     /// Augmentation of paired images and of the student's view of unpaired images.
     public var augmentation: Augmentation = {
+        var a = Augmentation()
+        a.minArea = 0.8
+        a.maxRotationDegrees = 5
+        return a
+    }()
+    /// The student's view of unpaired images (consistency target: the teacher's weak view).
+    /// Defaults to the seeds' augmentation.
+    public var strongAugmentation: Augmentation = {
         var a = Augmentation()
         a.minArea = 0.8
         a.maxRotationDegrees = 5

@@ -4,12 +4,23 @@
 /// Why 1×1 after the last downsampling: the grounding map is an attention over these regions, and
 /// pointing accuracy follows the receptive field of one cell. A final 3×3 conv at R = 8 widened
 /// it to ≈ 31 px at 64 px and pointing fell from 0.85 to 0.54 in the prototype (learner.md).
+///
+/// Why a learned position per cell: a cell sees only ≈ 15 px, so without it the grid cannot tell
+/// where an edge is (a heart border at the usual place vs. far out is the same content), and
+/// findings defined by size or place (cardiomegaly, effusion at the bases) stay near chance. It is
+/// added before the regions are normalised, so the prototype attention can prefer content at a
+/// place without widening any cell's receptive field.
 final class RegionEncoder {
     let imageSize: Int, dimension: Int, stages: Int
     let trunk: Sequential
     let projection: Conv2D
+    /// `[R², d]`, zero at start (nil when the configuration has no positional embedding).
+    let position: Parameter?
 
-    init(imageSize: Int, widths: [Int], residualBlocks: [Int], headWidth: Int, groups: Int, dimension: Int, rng: inout SeededRandom) {
+    init(
+        imageSize: Int, widths: [Int], residualBlocks: [Int], headWidth: Int, groups: Int, dimension: Int, positionalEmbedding: Bool,
+        rng: inout SeededRandom
+    ) {
         self.imageSize = imageSize
         self.dimension = dimension
         stages = widths.count
@@ -40,26 +51,43 @@ final class RegionEncoder {
         }
         trunk = Sequential(layers)
         projection = Conv2D(name: "image.projection", inChannels: inChannels, outChannels: dimension, kernel: 1, bias: true, rng: &rng)
+        let cells = (imageSize >> widths.count) * (imageSize >> widths.count)
+        position = positionalEmbedding ? Parameter("image.position", Tensor(zeros: [cells, dimension]), decays: false) : nil
     }
 
     /// The region grid an LGDEA configuration describes (shared by the LGDEA and CLIP models).
     convenience init(_ c: LGDEAModel.Configuration, rng: inout SeededRandom) {
         self.init(
             imageSize: c.imageSize, widths: c.widths, residualBlocks: c.residualBlocks, headWidth: c.headWidth, groups: c.groups,
-            dimension: c.dimension, rng: &rng)
+            dimension: c.dimension, positionalEmbedding: c.positionalEmbedding, rng: &rng)
     }
 
     var gridSize: Int { imageSize >> stages }
-    var parameters: [Parameter] { trunk.parameters + projection.parameters }
+    var parameters: [Parameter] { trunk.parameters + projection.parameters + (position.map { [$0] } ?? []) }
 
     /// `[N, S, S, 1]` standardised images → `[N, R², d]` region features (not normalised).
     func forward(_ images: Tensor) -> Tensor {
         let n = images.shape[0], r = gridSize
-        return projection.forward(trunk.forward(images)).reshaped([n, r * r, dimension])
+        let v = projection.forward(trunk.forward(images)).reshaped([n, r * r, dimension])
+        if let position {
+            let cells = r * r * dimension
+            for b in 0..<n {
+                let row = v.ptr + b * cells
+                for i in 0..<cells { row[i] += position.value.ptr[i] }
+            }
+        }
+        return v
     }
 
     func backward(_ dRegions: Tensor) {
         let n = dRegions.shape[0], r = gridSize
+        if let position {
+            let cells = r * r * dimension
+            for b in 0..<n {
+                let row = dRegions.ptr + b * cells
+                for i in 0..<cells { position.grad.ptr[i] += row[i] }
+            }
+        }
         _ = trunk.backward(projection.backward(dRegions.reshaped([n, r, r, dimension])))
     }
 }
