@@ -35,7 +35,7 @@ enum LGDEAArmRunner {
     /// The Learner's defaults, except that propagation rounds scale with the budget: the defaults
     /// (first round at step 300, then every 200) would never run within a short benchmark.
     /// `plain` keeps only label spreading blended with the teacher (the prototype's propagation).
-    static let booleanSettings: Set<String> = ["useUnpaired", "consistencyAlignment", "unpairedBesideSeeds", "unpairedImagesInMatching", "consistencySoft"]
+    static let booleanSettings: Set<String> = ["useUnpaired", "consistencyAlignment", "unpairedBesideSeeds", "unpairedImagesInMatching", "consistencySoft", "pseudoPairsInMatching"]
 
     static func trainingConfiguration(steps: Int, plain: Bool, overrides: [String: Double]) throws -> LGDEATrainingConfiguration {
         let base = trainingConfiguration(steps: steps, plain: plain)

@@ -216,16 +216,22 @@ public final class LGDEALearner {
         // to their weight.
         var dGlobal: Tensor? = nil
         var dReports: Tensor? = nil
-        let rows = (0..<n).filter { profiles[$0] != nil && ($0 < nP || training.unpairedImagesInMatching) }
+        // Unpaired images join with their propagated profile (`unpairedImagesInMatching`), or
+        // with their pseudo-pair alone (`pseudoPairsInMatching`), or not at all.
+        let profileRow = { (r: Int) in r < nP || self.training.unpairedImagesInMatching }
+        let rows = (0..<n).filter { r in
+            profiles[r] != nil && (profileRow(r) || (training.pseudoPairsInMatching && pseudoPair[r] != nil))
+        }
         if !rows.isEmpty, !reportItems.isEmpty, training.matchingWeight > 0 {
             let m = reportItems.count
             let ga = Tensor(uninitialized: [rows.count, d])
             let tt = Tensor(zeros: [rows.count, m])
             for (q, r) in rows.enumerated() {
                 (ga.ptr + q * d).update(from: o.global.ptr + r * d, count: d)
-                let pa = profiles[r]!
-                for col in 0..<m {
-                    tt.ptr[q * m + col] = EvidenceTargets.softJaccard(pa[...], reportTargets[col].profile[...])
+                if profileRow(r), let pa = profiles[r] {
+                    for col in 0..<m {
+                        tt.ptr[q * m + col] = EvidenceTargets.softJaccard(pa[...], reportTargets[col].profile[...])
+                    }
                 }
                 if r < nP { tt.ptr[q * m + r] = 1 }
                 if let pp = pseudoPair[r] { tt.ptr[q * m + pp.column] = max(tt.ptr[q * m + pp.column], pp.weight) }

@@ -22,6 +22,10 @@ public struct LGDEATrainingConfiguration: Codable, Sendable, Equatable {
     /// collapsed image→report retrieval (i2r P@5 0.05–0.12 vs 0.18 without, docs/lgdea.md).
     /// Unpaired reports still join as candidates.
     public var unpairedImagesInMatching: Bool = false
+    /// With the above off: an unpaired image whose propagation found a pseudo-pair (the
+    /// higher-order relations: two-hop, hypergraph, report-set posterior) still joins the
+    /// matching, with that report as its only target.
+    public var pseudoPairsInMatching: Bool = true
 
     /// Report targets: uncertain → this target; unmentioned → negative with this weight.
     public var uncertainTarget: Float = 0.5
