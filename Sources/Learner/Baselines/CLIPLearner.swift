@@ -36,7 +36,8 @@ public final class CLIPLearner {
         let b = max(2, batchSize)
         guard !pool.paired.isEmpty else { return nil }
         let nR = objective == .semantic && !pool.unpairedReports.isEmpty ? b / 2 : 0
-        let pIdx = BatchSampling.draw(b - nR, from: pool.paired, rng: &rng)
+        // As in LGDEA (`BatchPlan`): with `unpairedBesideSeeds` the reports come on top of b seeds.
+        let pIdx = BatchSampling.draw(training.unpairedBesideSeeds ? b : b - nR, from: pool.paired, rng: &rng)
         let rIdx = BatchSampling.draw(nR, from: pool.unpairedReports, rng: &rng)
         let x = BatchSampling.augmented(pIdx.map { pool.examples[$0].image! }, size: model.configuration.imageSize, augmentation: training.augmentation, rng: &rng)
         let reports = pIdx + rIdx
