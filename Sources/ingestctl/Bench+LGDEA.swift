@@ -18,7 +18,7 @@ struct BenchLGDEA: AsyncParsableCommand {
     @Option(help: "Held-out test studies (default N/4, at least 100, at most 600).") var testStudies: Int?
     @Option(help: "Share of training studies that are pairs (default 0.1; 0.5 with --quick).") var pairedFraction: Double?
     @Option(help: "Image side in pixels (phantom renders at ≥ 64).") var imageSize: Int = 64
-    @Option(help: "Epochs over the N training studies; every arm gets epochs·⌈N/batch⌉ steps (default 25, ≈ 1,200 steps; 6 with --quick).")
+    @Option(help: "Epochs over the N training studies; every arm gets epochs·⌈N/batch⌉ steps (default 25, ≈ 1,200 steps; 12 with --quick).")
     var epochs: Int?
     @Option(help: "Batch size (default 64; 32 with --quick).") var batch: Int?
     @Option(help: "Phantom style JSON (default: the built-in benchmark style, docs/styles/lgdea-benchmark.json).") var style: String?
@@ -27,7 +27,7 @@ struct BenchLGDEA: AsyncParsableCommand {
     @Option(help: "BLAS and worker threads.") var threads: Int = 2
     @Option(help: "Unpaired machinery of the lgdea arm: full (report priors, co-occurrence, two-hop, hypergraph) or plain (label spreading + teacher only), for the ablation.")
     var propagation: String = "full"
-    @Flag(help: "Tiny configuration for the test suite (≈ 1 min in debug): 120 studies, 60 test, 6 epochs of batch 32, half paired, arms untrained,lgdea.")
+    @Flag(help: "Tiny configuration for the test suite (≈ 1–2 min in debug): 120 studies, 300 test, 12 epochs of batch 32 (48 steps), half paired, arms untrained,lgdea.")
     var quick = false
     @Flag(help: "NIH ChestX-ray14 64 px images (train+valid for training, test for evaluation) with reports from their labels.")
     var real = false
@@ -41,7 +41,7 @@ struct BenchLGDEA: AsyncParsableCommand {
     @Flag(help: "Print one JSON line.") var json = false
 
     func run() async throws {
-        let n = studies ?? (quick ? 120 : 3000), e = epochs ?? (quick ? 6 : 25)
+        let n = studies ?? (quick ? 120 : 3000), e = epochs ?? (quick ? 12 : 25)
         var armList = arms.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if quick {
             if arms == LGDEAArmRunner.arms.joined(separator: ",") { armList = [LGDEAArmRunner.reference, "lgdea"] }
@@ -60,7 +60,7 @@ struct BenchLGDEA: AsyncParsableCommand {
         guard n >= 20, e > 0, batch > 1, (0...1).contains(pairedFraction), imageSize >= 64, imageSize % 8 == 0, threads > 0, !armList.isEmpty else {
             throw ValidationError("need studies ≥ 20, epochs > 0, batch > 1, paired fraction in 0...1, image size ≥ 64 and a multiple of 8")
         }
-        let test = testStudies ?? (quick ? 60 : min(600, max(100, n / 4)))
+        let test = testStudies ?? (quick ? 300 : min(600, max(100, n / 4)))
         ComputeThreads.configure(blas: threads, workers: threads)
         let clock = ContinuousClock()
         let t0 = clock.now
