@@ -61,6 +61,17 @@ struct BenchLGDEA: AsyncParsableCommand {
             throw ValidationError("need studies ≥ 20, epochs > 0, batch > 1, paired fraction in 0...1, image size ≥ 64 and a multiple of 8")
         }
         let test = testStudies ?? (quick ? 300 : min(600, max(100, n / 4)))
+        // Flags are checked before the minutes of data generation, so a typo fails at once.
+        let stageWidths = try Self.integers(widths, "--widths"), stageBlocks = try Self.integers(residualBlocks, "--residual-blocks")
+        var overrides: [String: Double] = [:]
+        for pair in (trainingOverride ?? "").split(separator: ",") {
+            let kv = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard kv.count == 2, let v = Double(kv[1]) else { throw ValidationError("--training-override takes KEY=NUMBER pairs") }
+            overrides[kv[0]] = v
+        }
+        do { _ = try LGDEAArmRunner.trainingConfiguration(steps: 1, plain: false, overrides: overrides) } catch {
+            throw ValidationError("\(error)")
+        }
         ComputeThreads.configure(blas: threads, workers: threads)
         let clock = ContinuousClock()
         let t0 = clock.now
@@ -83,13 +94,6 @@ struct BenchLGDEA: AsyncParsableCommand {
         }
         let dataSeconds = (clock.now - t0).seconds
         let steps = e * ((data.trainCount + batch - 1) / batch)
-        let stageWidths = try Self.integers(widths, "--widths"), stageBlocks = try Self.integers(residualBlocks, "--residual-blocks")
-        var overrides: [String: Double] = [:]
-        for pair in (trainingOverride ?? "").split(separator: ",") {
-            let kv = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard kv.count == 2, let v = Double(kv[1]) else { throw ValidationError("--training-override takes KEY=NUMBER pairs") }
-            overrides[kv[0]] = v
-        }
         var rows: [ArmMetrics] = []
         var failures: [String: String] = [:]
         var training: [String: ArmTrainer.Report] = [:]

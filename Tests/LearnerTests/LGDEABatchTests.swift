@@ -9,17 +9,17 @@ struct LGDEABatchTests {
         var t = LGDEATrainingConfiguration()
         t.unpairedBesideSeeds = false
         #expect(BatchPlan(batchSize: 64, training: t, pairedCount: 300, unpairedImageCount: 900, unpairedReportCount: 900)
-            == BatchPlan.exactly(seeds: 32, images: 16, reports: 16))
+            == BatchPlan(seeds: 32, unpairedImages: 16, unpairedReports: 16))
         t.unpairedBesideSeeds = true
         #expect(BatchPlan(batchSize: 64, training: t, pairedCount: 300, unpairedImageCount: 900, unpairedReportCount: 900)
-            == BatchPlan.exactly(seeds: 64, images: 16, reports: 16))
+            == BatchPlan(seeds: 64, unpairedImages: 16, unpairedReports: 16))
         // No unpaired reports: no report rows, and the seeds still fill the batch.
         #expect(BatchPlan(batchSize: 64, training: t, pairedCount: 300, unpairedImageCount: 900, unpairedReportCount: 0)
-            == BatchPlan.exactly(seeds: 64, images: 16, reports: 0))
+            == BatchPlan(seeds: 64, unpairedImages: 16, unpairedReports: 0))
         // The ablation without unpaired pools and a pool without seeds.
         t.useUnpaired = false
         #expect(BatchPlan(batchSize: 64, training: t, pairedCount: 300, unpairedImageCount: 900, unpairedReportCount: 900)
-            == BatchPlan.exactly(seeds: 64, images: 0, reports: 0))
+            == BatchPlan(seeds: 64, unpairedImages: 0, unpairedReports: 0))
         t.useUnpaired = true
         #expect(BatchPlan(batchSize: 64, training: t, pairedCount: 0, unpairedImageCount: 900, unpairedReportCount: 900).seeds == 0)
     }
@@ -52,13 +52,5 @@ struct LGDEABatchTests {
         #expect(!old.positionalEmbedding)
         #expect(!LGDEAModel(old, seed: 1).parameters.contains { $0.name == "image.position" })
         #expect(LGDEAModel(c, seed: 1).parameters.contains { $0.name == "image.position" && $0.value.shape == [16, 4] })
-    }
-}
-
-extension BatchPlan {
-    static func exactly(seeds: Int, images: Int, reports: Int) -> BatchPlan {
-        var p = BatchPlan(batchSize: 2, training: LGDEATrainingConfiguration(), pairedCount: 0, unpairedImageCount: 0, unpairedReportCount: 0)
-        p.seeds = seeds; p.unpairedImages = images; p.unpairedReports = reports
-        return p
     }
 }

@@ -27,6 +27,19 @@ struct LGDEABenchCommandTests {
         #expect((doc["steps"] as? Int ?? 0) > 0)
     }
 
+    /// Overrides are checked before any data is generated, nested keys included.
+    @Test(arguments: [
+        ("strongAugmentation.nope=1", "no numeric training setting strongAugmentation.nope"),
+        ("learningRat=0.1", "no numeric training setting learningRat"),
+        ("learningRate.x=1", "no nested training setting learningRate.x"),
+        ("cutout", "KEY=NUMBER"),
+    ])
+    func badTrainingOverrideIsAClearError(_ override: String, _ message: String) throws {
+        let r = try ProcessRunner.run(TestEnvironment.executable("ingestctl"), ["bench", "lgdea", "--quick", "--training-override", override])
+        #expect(r.status != 0)
+        #expect(r.stderrString.contains(message), "\(r.stderrString)")
+    }
+
     @Test func unknownArmIsAClearError() throws {
         let r = try ProcessRunner.run(TestEnvironment.executable("ingestctl"), ["bench", "lgdea", "--quick", "--arms", "clip-everything"])
         #expect(r.status != 0)

@@ -7,7 +7,9 @@ struct BatchPlan: Equatable {
     var seeds: Int
     var unpairedImages: Int
     var unpairedReports: Int
+}
 
+extension BatchPlan {
     init(batchSize: Int, training: LGDEATrainingConfiguration, pairedCount: Int, unpairedImageCount: Int, unpairedReportCount: Int) {
         let b = max(2, batchSize)
         let useUnpaired = training.useUnpaired
