@@ -5,11 +5,11 @@
 /// pointing accuracy follows the receptive field of one cell. A final 3×3 conv at R = 8 widened
 /// it to ≈ 31 px at 64 px and pointing fell from 0.85 to 0.54 in the prototype (learner.md).
 ///
-/// Why a learned position per cell: a cell sees only ≈ 15 px, so without it the grid cannot tell
-/// where an edge is (a heart border at the usual place vs. far out is the same content), and
-/// findings defined by size or place (cardiomegaly, effusion at the bases) stay near chance. It is
-/// added before the regions are normalised, so the prototype attention can prefer content at a
-/// place without widening any cell's receptive field.
+/// Why an optional learned position per cell: a cell sees only ≈ 15 px, so the grid alone cannot
+/// tell a heart border at the usual place from one far out, which is what cardiomegaly is. The
+/// position is added before the regions are normalised, so the prototype attention can prefer
+/// content at a place without widening any cell's receptive field. Two seeds showed no gain
+/// (docs/lgdea.md), so configurations leave it off by default.
 final class RegionEncoder {
     let imageSize: Int, dimension: Int, stages: Int
     let trunk: Sequential
