@@ -44,6 +44,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Distance kernels for Index (AVX-512 / AVX2 / baseline picked at load time) and prefetch.
         .target(name: "CVectorKernels"),
+        // Starting and reaping decode workers with no inherited descriptors (Foundation's Process leaks them).
+        .target(name: "CProcessSpawn"),
 
         // Plumbing shared by several modules: NumPy .npy/.npz, PNG, tar.gz.
         .target(name: "DataFormats", dependencies: ["CZlib"], swiftSettings: swiftSettings),
@@ -72,7 +74,7 @@ let package = Package(
         .target(
             name: "Ingestd",
             dependencies: [
-                "DICOM", "Evidence", "Index", "Learner", "Phantom", "DataFormats",
+                "CProcessSpawn", "DICOM", "Evidence", "Index", "Learner", "Phantom", "DataFormats",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -104,7 +106,10 @@ let package = Package(
         // Tests. `TestSupport` locates ../shared/data, the test venv and the built executables.
         .target(name: "TestSupport", dependencies: ["Ingestd", "Phantom"], swiftSettings: swiftSettings),
         .testTarget(name: "DataFormatsTests", dependencies: ["DataFormats", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "DICOMTests", dependencies: ["DICOM", "DataFormats", "TestSupport"], swiftSettings: swiftSettings),
+        // Fixtures are read by path (#filePath), not bundled.
+        .testTarget(
+            name: "DICOMTests", dependencies: ["DICOM", "DataFormats", "TestSupport"], exclude: ["Fixtures"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "EvidenceTests", dependencies: ["Evidence", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "IndexTests", dependencies: ["Index", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "LearnerTests", dependencies: ["Learner", "DataFormats", "TestSupport"], swiftSettings: swiftSettings),

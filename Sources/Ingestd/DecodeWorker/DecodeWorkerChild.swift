@@ -5,14 +5,13 @@ import Glibc
 /// ``DecodeWorkerProcess`` slot. A replacement after a death is a new child, so answers still
 /// owed by the dead one can never be read from its successor.
 ///
-/// `@unchecked Sendable`: the mutable state (`sent`, `failedAt`, `retired`, `reaped`) is guarded
-/// by `lock`; requests are written only on the slot's serial write queue and answers read only on
-/// its serial read queue; the pipes close in `deinit`.
+/// `@unchecked Sendable`: the mutable state (`sent`, `failedAt`, `retired`) is guarded by `lock`;
+/// requests are written only on the slot's serial write queue and answers read only on its serial
+/// read queue; the pipes close when the ``ChildProcess`` goes.
+
 final class DecodeWorkerChild: @unchecked Sendable {
-    let process: Process
+    let process: ChildProcess
     let channel: FrameChannel
-    private let toWorker: Pipe
-    private let fromWorker: Pipe
     private let lock = NSLock()
     /// Requests written so far; request `n` (0-based) is answered n-th.
     private var sent = 0
@@ -21,38 +20,25 @@ final class DecodeWorkerChild: @unchecked Sendable {
     private var failedAt: Int?
     /// No more requests go to this child (a write failed, or it is being stopped).
     private var retired = false
-    private var reaped = false
 
     /// Starts the child; throws a readable reason when it cannot.
     init(executable: URL, arguments: [String], environment: [String: String]) throws(DecodeWorkerProcess.Failure) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = environment
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        // Worker diagnostics may quote file structure; keep them out of the daemon's log stream.
-        process.standardError = FileHandle.nullDevice
-        do {
-            try process.run()
+        do throws(ChildProcess.SpawnError) {
+            process = try ChildProcess(executable: executable.path, arguments: arguments, environment: environment)
         } catch {
-            throw .cannotStart("\(executable.lastPathComponent): \(error.localizedDescription)")
+            throw .cannotStart("\(error)")
         }
-        self.process = process
-        toWorker = input
-        fromWorker = output
-        channel = FrameChannel(readFD: output.fileHandleForReading.fileDescriptor, writeFD: input.fileHandleForWriting.fileDescriptor)
+        channel = FrameChannel(readFD: process.output, writeFD: process.input)
     }
 
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process.pid }
 
     /// Usable for another request: running, nothing lost, not retired.
     var isUsable: Bool {
         lock.lock()
-        defer { lock.unlock() }
-        return failedAt == nil && !retired && process.isRunning
+        let usable = failedAt == nil && !retired
+        lock.unlock()
+        return usable && process.isRunning
     }
 
     /// The sequence number of the request about to be written (write queue only).
@@ -84,42 +70,18 @@ final class DecodeWorkerChild: @unchecked Sendable {
         lock.lock()
         if failedAt == nil { failedAt = n }
         lock.unlock()
-        return reap(kill: killFirst)
-    }
-
-    /// Waits for the process to end (once; later callers only read the status).
-    private func reap(kill killFirst: Bool) -> String {
-        lock.lock()
-        let first = !reaped
-        reaped = true
-        lock.unlock()
-        if first {
-            if killFirst, process.isRunning { kill(pid, SIGKILL) }
-            let deadline = ContinuousClock.now + .seconds(2)
-            while process.isRunning, ContinuousClock.now < deadline { usleep(2000) }
-            if process.isRunning { kill(pid, SIGKILL) }
-        }
-        process.waitUntilExit()
-        return process.terminationReason == .uncaughtSignal
-            ? "killed by signal \(process.terminationStatus)" : "exited with status \(process.terminationStatus)"
+        return process.waitForExit(grace: killFirst ? .zero : .seconds(2)).description
     }
 
     /// Closes stdin (a healthy worker exits on end of input), then makes sure it is gone.
     func stop() {
         retire()
-        try? toWorker.fileHandleForWriting.close()
-        _ = reap(kill: false)
+        process.closeInput()
+        _ = process.waitForExit(grace: .seconds(2))
     }
 
     /// SIGKILL without waiting (the pending read then ends with end-of-stream).
     func killNow() {
-        if process.isRunning { kill(pid, SIGKILL) }
-    }
-
-    /// The pipes close only here, when no queue can still be reading or writing them (closing
-    /// earlier could let a late write land on a reused descriptor number).
-    deinit {
-        try? toWorker.fileHandleForWriting.close()
-        try? fromWorker.fileHandleForReading.close()
+        process.killNow()
     }
 }
