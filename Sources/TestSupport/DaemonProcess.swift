@@ -76,7 +76,7 @@ public final class DaemonProcess {
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch {
+        do { try SpawnGate.locked { try process.run() } } catch {
             throw DaemonProcessError(.launchFailed, "cannot run \(executable.path): \(error.localizedDescription)")
         }
         self.process = process

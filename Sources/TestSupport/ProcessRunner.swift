@@ -22,13 +22,16 @@ public enum ProcessRunner {
         if let environment {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         }
-        let out = Pipe()
-        let err = Pipe()
-        let inp = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = inp
-        try process.run()
+        let (out, err, inp) = try SpawnGate.locked {
+            let out = Pipe()
+            let err = Pipe()
+            let inp = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            process.standardInput = inp
+            try process.run()
+            return (out, err, inp)
+        }
         if let input { inp.fileHandleForWriting.write(input) }
         try inp.fileHandleForWriting.close()
         // Drain both pipes concurrently so a chatty child cannot block on a full pipe.

@@ -15,10 +15,13 @@ struct CrashTests {
         let process = Process()
         process.executableURL = TestEnvironment.executable("ingestctl")
         process.arguments = ["index", "torture", "--db", store.path, "--run", String(run), "--checkpoint-every", "25"]
-        let out = Pipe()
-        process.standardOutput = out
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        let out = try SpawnGate.locked {
+            let out = Pipe()
+            process.standardOutput = out
+            try process.run()
+            return out
+        }
         var buffer = Data()
         var acked: [String] = []
         let reader = out.fileHandleForReading

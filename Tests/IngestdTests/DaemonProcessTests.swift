@@ -106,7 +106,7 @@ struct DaemonProcessTests {
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try SpawnGate.locked { try process.run() }
         return process
     }
 }

@@ -50,7 +50,7 @@ struct IngestDaemonProcessTests {
         daemon.environment = environment
         daemon.standardOutput = FileHandle.nullDevice
         daemon.standardError = logHandle
-        try daemon.run()
+        try SpawnGate.locked { try daemon.run() }
         defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
         _ = try notify.receive(until: { $0.contains("READY=1") })
 
