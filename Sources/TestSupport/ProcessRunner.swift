@@ -48,6 +48,19 @@ public enum ProcessRunner {
         return ProcessResult(status: process.terminationStatus, stdout: outData, stderr: errData)
     }
 
+    /// `run` on a thread of its own, for a test that waits minutes on a child: a cooperative
+    /// thread blocked that long (there are as many as cores, two here) starves every async test
+    /// beside it, and their time limits then run out while they wait to be scheduled.
+    public static func runOnOwnThread(
+        _ executable: URL, _ arguments: [String], input: Data? = nil, environment: [String: String]? = nil
+    ) async throws -> ProcessResult {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result { try run(executable, arguments, input: input, environment: environment) })
+            }.start()
+        }
+    }
+
     /// Runs a command found on `PATH` (e.g. `dcmdump`).
     public static func runTool(_ name: String, _ arguments: [String], input: Data? = nil) throws -> ProcessResult {
         try run(URL(fileURLWithPath: "/usr/bin/env"), [name] + arguments, input: input)

@@ -5,7 +5,7 @@ import TestSupport
 
 /// The LLM client against a local server that misbehaves on purpose: every report still gets
 /// evidence, and the fallback is recorded in `extractor` and `warnings`.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct LLMFaultInjectionTests {
     static let reports: [Report] = [
         "FINDINGS: Small left pleural effusion. No pneumothorax.\nIMPRESSION: Mild cardiomegaly.",

@@ -9,7 +9,7 @@ import TestSupport
 /// The API in-process on a temporary socket, over a store populated directly: query semantics,
 /// error bodies, metrics and streaming export.
 struct APIServerTests {
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func searchByTextRanksImagesAndAppliesEvidenceFilters() async throws {
         try await APIFixture.run { api in
             let all = try await api.send("POST", "/v1/search", json: ["text": "enlarged heart", "k": 3])
@@ -35,7 +35,7 @@ struct APIServerTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func searchByImageUsesTheStoredVectorOrTheFile() async throws {
         try await APIFixture.run { api in
             let byUID = try await api.send("POST", "/v1/search", json: ["sop_instance_uid": "img-a"])
@@ -54,7 +54,7 @@ struct APIServerTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func errorsAreJSONWithTheContractsCodes() async throws {
         try await APIFixture.run(configure: { $0.limits.maxRequestBytes = 2048 }) { api in
             let unknown = try await api.send("GET", "/v1/instances/no-such-uid")
@@ -92,7 +92,7 @@ struct APIServerTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func groundAndClassifyAnIndexedImage() async throws {
         try await APIFixture.run { api in
             let ground = try await api.send("POST", "/v1/ground", json: ["sop_instance_uid": "img-a", "phrase": "left pleural effusion"])
@@ -115,7 +115,7 @@ struct APIServerTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func recordsQuarantineAndStatus() async throws {
         try await APIFixture.run { api in
             let instance = try await api.send("GET", "/v1/instances/img-a").decode(InstanceResponse.self)
@@ -145,7 +145,7 @@ struct APIServerTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func metricsExposeRequestAndQueryCounters() async throws {
         try await APIFixture.run { api in
             _ = try await api.send("POST", "/v1/search", json: ["text": "heart"])
@@ -161,7 +161,7 @@ struct APIServerTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func exportStreamsNDJSON() async throws {
         try await APIFixture.run { api in
             let instances = try await api.send("GET", "/v1/export?what=instances")
@@ -181,7 +181,7 @@ struct APIServerTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func reindexReembedsEveryItemInTheBackground() async throws {
         try await APIFixture.run { api in
             let started = try await api.send("POST", "/v1/reindex")
@@ -203,7 +203,7 @@ struct APIServerTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func requestFilesAreDecodedInWorkerProcesses() async throws {
         try await APIFixture.run(decodeWorkers: [DecodeWorkerLoop.crashMarkerVariable: "crash-me"]) { api in
             let good = try await api.send("POST", "/v1/classify", json: ["file": APIFixture.dicomFile])

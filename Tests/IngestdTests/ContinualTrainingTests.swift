@@ -46,7 +46,7 @@ struct ContinualTrainingTests {
         #expect(HeldOutSplit.key(accession: nil, studyInstanceUID: nil) == nil)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func heldOutStudiesAreNeverInARoundsTrainingPool() async throws {
         let dir = try TestEnvironment.makeTemporaryDirectory("ingestd-split")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -180,7 +180,7 @@ struct ContinualTrainingTests {
 
     // MARK: Garbage collection
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func oldVersionsVectorsAreCollectedAndKeptOnesStay() async throws {
         let dir = try TestEnvironment.makeTemporaryDirectory("ingestd-gc")
         defer { try? FileManager.default.removeItem(at: dir) }

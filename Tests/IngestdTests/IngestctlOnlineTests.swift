@@ -17,7 +17,7 @@ struct IngestctlOnlineTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func searchShowAndQuarantineCommands() async throws {
         try await APIFixture.run { api in
             let search = try await ingestctl(api, ["search", "enlarged heart", "-k", "2"])
@@ -51,7 +51,7 @@ struct IngestctlOnlineTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func groundClassifyExportMetricsAndReindexCommands() async throws {
         try await APIFixture.run { api in
             let dir = try TestEnvironment.makeTemporaryDirectory("ingestctl-online")

@@ -68,7 +68,7 @@ struct LGDEAEvidenceModelTests {
         #expect(try EvidenceModelLoader.load(configuration: configuration, logger: .init(label: "test")).version == fresh.version)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func groundAndClassifyThroughTheAPI() async throws {
         try await APIFixture.run(model: Self.model) { api in
             let ground = try await api.send("POST", "/v1/ground", json: ["sop_instance_uid": "img-a", "phrase": "cardiomegaly"])

@@ -14,7 +14,7 @@ struct UnixSocketHTTPClientTests {
         ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nff\r\nabc", "truncated chunked body"),
     ]
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func malformedResponsesAreTypedErrors() throws {
         let dir = try TestEnvironment.makeTemporaryDirectory("ingestd-cli")
         defer { try? FileManager.default.removeItem(at: dir) }

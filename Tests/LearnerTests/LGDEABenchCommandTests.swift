@@ -11,8 +11,8 @@ import Testing
 /// untrained model's image vectors all retrieve the same few (often normal) reports, which scores
 /// up to 0.32 on normal queries by accident, and the macro AUC moves by −0.06 to +0.05.
 struct LGDEABenchCommandTests {
-    @Test func quickBenchTrainsBetterThanUntrained() throws {
-        let r = try ProcessRunner.run(
+    @Test func quickBenchTrainsBetterThanUntrained() async throws {
+        let r = try await ProcessRunner.runOnOwnThread(
             TestEnvironment.executable("ingestctl"),
             ["bench", "lgdea", "--quick", "--seed", "1", "--threads", "1", "--arms", "untrained,lgdea", "--json"])
         #expect(r.status == 0, "\(r.stderrString)")
