@@ -21,12 +21,12 @@ struct LGDEAEvidenceModelTests {
         let vectors = m.embedImages(images)
         #expect(vectors.count == 3)
         for v in vectors + [m.embedText("left pleural effusion")] {
-            #expect(v.count == 16)
+            #expect(v.count == m.dimension && m.dimension == 16 + m.findings.count && m.encoderDimension == 16)
             #expect(abs(v.reduce(0) { $0 + $1 * $1 } - 1) < 1e-3)
         }
         let report = [EvidenceItem(finding: "pleural_effusion", presence: .present, locations: ["left"], severity: .mild, span: [0, 5], source: "rules", confidence: 0.9)]
         let r = m.embedReports([report, []])
-        #expect(r.count == 2 && r.allSatisfy { $0.count == 16 })
+        #expect(r.count == 2 && r.allSatisfy { $0.count == m.dimension })
         let scores = m.evidenceScores(images)
         #expect(scores.count == 3 && scores[0].count == m.findings.count)
         #expect(scores.joined().allSatisfy { $0 > 0 && $0 < 1 })

@@ -41,15 +41,19 @@ struct LGDEABatchTests {
         #expect(out.allSatisfy { $0 == 0 || abs($0 - (1 - 0.5) / 0.25) < 1e-4 })
     }
 
-    @Test func olderConfigurationsLoadWithoutThePositionalEmbedding() throws {
+    @Test func olderConfigurationsLoadWithoutThePositionalEmbeddingOrTheEvidenceProfile() throws {
         var c = LGDEAModel.Configuration(imageSize: 16, dimension: 4, findings: ["edema"], widths: [4, 4], headWidth: 4, groups: 2, textBuckets: 31)
         c.positionalEmbedding = true
         let json = try JSONEncoder().encode(c)
         #expect(try JSONDecoder().decode(LGDEAModel.Configuration.self, from: json) == c)
         var object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
         object["positional_embedding"] = nil
+        object["evidence_retrieval_weight"] = nil
         let old = try JSONDecoder().decode(LGDEAModel.Configuration.self, from: JSONSerialization.data(withJSONObject: object))
         #expect(!old.positionalEmbedding)
+        // An older checkpoint's vectors keep their shape: g and t alone.
+        #expect(old.evidenceRetrievalWeight == 0 && c.evidenceRetrievalWeight == 1)
+        #expect(LGDEAModel(old, seed: 1).embeddingDimension == 4 && LGDEAModel(c, seed: 1).embeddingDimension == 5)
         #expect(!LGDEAModel(old, seed: 1).parameters.contains { $0.name == "image.position" })
         #expect(LGDEAModel(c, seed: 1).parameters.contains { $0.name == "image.position" && $0.value.shape == [16, 4] })
     }

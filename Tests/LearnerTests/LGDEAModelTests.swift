@@ -19,7 +19,8 @@ struct LGDEAModelTests {
         #expect(model.gridSize == 4)
         let x = Self.images(3)
         let g = model.embedImages(x, count: 3)
-        #expect(g.count == 3 && g.allSatisfy { $0.count == 8 })
+        #expect(model.embeddingDimension == 8 + 3)
+        #expect(g.count == 3 && g.allSatisfy { $0.count == 11 })
         for v in g { #expect(abs(v.reduce(0) { $0 + $1 * $1 } - 1) < 1e-4) }
         let s = model.evidenceScores(x, count: 3)
         #expect(s.count == 3 && s.allSatisfy { $0.count == 3 && $0.allSatisfy { $0 > 0 && $0 < 1 } })
@@ -41,10 +42,45 @@ struct LGDEAModelTests {
         // Reports asserting nothing share the learned "no finding" vector.
         #expect(zip(t[1], t[2]).allSatisfy { abs($0 - $1) < 1e-6 })
         let q = model.embedText("small left pleural effusion")
-        #expect(q.count == 8 && abs(q.reduce(0) { $0 + $1 * $1 } - 1) < 1e-4)
+        #expect(q.count == 11 && abs(q.reduce(0) { $0 + $1 * $1 } - 1) < 1e-4)
         #expect(model.resolveFinding("large effusion on the right") == "pleural_effusion")
         let maps = model.phraseMaps(x, count: 3, phrase: "pneumothorax")
         #expect(maps.count == 3 && abs(maps[0].reduce(0, +) - 1) < 1e-4)
+    }
+
+    /// An image's retrieval vector is [g ; β/√K (2σ(s) − 1)] and a report's [t ; β/√K y], both
+    /// normalised: their inner product is cos(g, t) plus β²/K times the agreement of the scores
+    /// with what the report states. With β = 0 they are the plain shared-space vectors.
+    @Test func retrievalVectorsAppendTheEvidenceProfile() {
+        var plainShape = Self.configuration
+        plainShape.evidenceRetrievalWeight = 0
+        var weighted = Self.configuration
+        weighted.evidenceRetrievalWeight = 2
+        let plain = LGDEAModel(plainShape, seed: 1), model = LGDEAModel(weighted, seed: 1)
+        let x = Self.images(2)
+        let g = plain.embedImages(x, count: 2), v = model.embedImages(x, count: 2), s = model.evidenceScores(x, count: 2)
+        #expect(plain.embeddingDimension == 8 && g.allSatisfy { $0.count == 8 })
+        let scale: Float = 2 / Float(3).squareRoot()
+        for i in 0..<2 {
+            let profile = s[i].map { (2 * $0 - 1) * scale }
+            let norm = (1 + profile.reduce(0) { $0 + $1 * $1 }).squareRoot()
+            for j in 0..<8 { #expect(abs(v[i][j] - g[i][j] / norm) < 1e-5) }
+            for j in 0..<3 { #expect(abs(v[i][8 + j] - profile[j] / norm) < 1e-5) }
+        }
+        // Present +1, uncertain 0, absent and unmentioned −1 (the strongest statement wins).
+        let items = [
+            EvidenceItem(finding: "pleural_effusion", presence: "absent"), EvidenceItem(finding: "pleural_effusion", presence: "present"),
+            EvidenceItem(finding: "pneumothorax", presence: "uncertain"),
+        ]
+        let t = plain.embedReports([items])[0], r = model.embedReports([items])[0]
+        let y: [Float] = [1, 0, -1].map { $0 * scale }
+        let norm = (1 + y.reduce(0) { $0 + $1 * $1 }).squareRoot()
+        for j in 0..<8 { #expect(abs(r[j] - t[j] / norm) < 1e-5) }
+        for j in 0..<3 { #expect(abs(r[8 + j] - y[j] / norm) < 1e-5) }
+        // A phrase states only the finding it names.
+        let q = model.embedText("left effusion", naming: "pleural_effusion")
+        #expect(q.count == 11 && q[8] > 0 && q[9] == 0 && q[10] == 0)
+        #expect(model.embeddingDimension == 11)
     }
 
     @Test func checkpointRoundTrip() throws {

@@ -75,7 +75,9 @@ struct LGDEATrainingTests {
             #expect(trainer.zeroShotScores(test.images, count: 24).count == 24)
             #expect(trainer.groundingMaps(Array(test.images[0..<512]), count: 2).first?.first?.count == 4)
             let reports = trainer.reportEmbeddings([Self.example(3, kind: .report)])
-            #expect(reports.count == 1 && reports[0].count == 8)
+            // LGDEA's retrieval vectors append the evidence profile (one entry per finding).
+            let width = trainer.lgdeaModel.map { 8 + $0.findings.count } ?? 8
+            #expect(reports.count == 1 && reports[0].count == width, "\(arm)")
         }
         // A pool without pairs is refused with a typed error.
         let trainer = try ArmTrainer(arm: .lgdea, configuration: Self.configuration, seed: 5)

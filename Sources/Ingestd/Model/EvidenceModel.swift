@@ -11,7 +11,12 @@ public protocol EvidenceModel: Sendable {
     /// Stable identifier of the weights; vectors in the index are keyed by it.
     var version: String { get }
     var imageSize: Int { get }
+    /// Length of every vector it answers.
     var dimension: Int { get }
+    /// Width of its encoders, the shape a training round rebuilds it with (`training.embedding_dimension`).
+    /// It differs from `dimension` when the vectors carry more than the shared space (an LGDEA
+    /// model appends its evidence profile).
+    var encoderDimension: Int { get }
     /// Finding ids (vocabulary snake_case) in prototype order; `evidenceScores` rows follow it.
     var findings: [String] { get }
     /// Side R of the R×R region grid of grounding maps.
@@ -27,6 +32,10 @@ public protocol EvidenceModel: Sendable {
     func evidenceScores(_ images: [[Float]]) -> [[Float]]
     /// The attention map of the evidence a phrase names over one image's region grid.
     func groundingMap(image: [Float], phrase: String) -> GroundingMap
+}
+
+extension EvidenceModel {
+    public var encoderDimension: Int { dimension }
 }
 
 /// A grounding answer: the R×R attention map (row-major, sums to 1) and the box of its

@@ -64,9 +64,11 @@ public enum EvidenceModelLoader {
         return LGDEAEvidenceModel(model, version: freshVersion(imageSize: imageSize, dimension: dimension), vocabulary: vocabulary)
     }
 
-    /// The version id of the freshly initialised model of this shape.
+    /// The version id of the freshly initialised model of this shape. "-ev": its vectors carry
+    /// the evidence profile (`LGDEAModel+Retrieval.swift`); the same weights without it, as an
+    /// older daemon embedded them, were stored under the id without the suffix.
     public static func freshVersion(imageSize: Int, dimension: Int) -> String {
-        "lgdea-init-\(String(freshSeed, radix: 16))-\(imageSize)px-\(dimension)d"
+        "lgdea-init-\(String(freshSeed, radix: 16))-\(imageSize)px-\(dimension)d-ev"
     }
 
     /// The checkpoint's own `model_version` when the trainer wrote one, else one derived from its

@@ -16,6 +16,7 @@ public final class LGDEAEvidenceModel: EvidenceModel, @unchecked Sendable {
     public let version: String
     public let imageSize: Int
     public let dimension: Int
+    public let encoderDimension: Int
     public let findings: [String]
     public let gridSize: Int
     /// Not thread-safe: image-side calls hold `imageSide`, text-side calls `textSide` (both, in
@@ -31,7 +32,8 @@ public final class LGDEAEvidenceModel: EvidenceModel, @unchecked Sendable {
     public init(_ model: LGDEAModel, version: String, vocabulary: Vocabulary?) {
         self.version = version
         imageSize = model.imageSize
-        dimension = model.dimension
+        dimension = model.embeddingDimension
+        encoderDimension = model.dimension
         findings = model.findings
         gridSize = model.gridSize
         let known = Set(model.findings)
@@ -54,7 +56,8 @@ public final class LGDEAEvidenceModel: EvidenceModel, @unchecked Sendable {
     }
 
     public func embedText(_ phrase: String) -> [Float] {
-        textSide.withLock { _ in model.embedText(phrase) }
+        let finding = vocabularyFinding(phrase)
+        return textSide.withLock { _ in model.embedText(phrase, naming: finding) }
     }
 
     public func evidenceScores(_ images: [[Float]]) -> [[Float]] {

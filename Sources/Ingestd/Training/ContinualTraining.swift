@@ -322,7 +322,7 @@ public actor ContinualTraining {
         let shape = context.models.current
         let configuration = context.configuration
         for candidate in [
-            try? EvidenceModelLoader.fresh(imageSize: shape.imageSize, dimension: shape.dimension, vocabulary: vocabulary),
+            try? EvidenceModelLoader.fresh(imageSize: shape.imageSize, dimension: shape.encoderDimension, vocabulary: vocabulary),
             try? EvidenceModelLoader.load(configuration: configuration, logger: context.logger),
         ] {
             if let candidate, candidate.version == record.version { return candidate }

@@ -109,7 +109,7 @@ struct TrainingRound: Sendable {
                 throw TrainingError(.learner, input: resumeFrom.path, "cannot resume: \(error)")
             }
         }
-        let shape = LGDEAModel.Configuration(imageSize: served.imageSize, dimension: served.dimension)
+        let shape = LGDEAModel.Configuration(imageSize: served.imageSize, dimension: served.encoderDimension)
         let configuration = Trainer.Configuration(model: shape, seed: EvidenceModelLoader.freshSeed, batchSize: batchSize)
         do {
             let trainer = try Trainer(configuration)

@@ -16,7 +16,7 @@ extension LGDEALearner {
         let (g, scores) = teacher.globalsAndScores(imageExamples.map { pool.examples[$0].image! })
         let items = reportExamples.map { pool.examples[$0].report ?? [] }
         let evidence = items.map(targets)
-        let reportEmbeddings = teacher.embedReports(items).flatMap { $0 }
+        let reportEmbeddings = teacher.reportVectors(items).flatMap { $0 }
         let input = PropagationInput(
             imageEmbeddings: g, dimension: model.dimension, imageScores: scores, seedImages: Array(0..<seeds.count),
             seedTargets: evidence.prefix(seeds.count).flatMap(\.mentioned), reportEvidence: evidence.flatMap(\.mentioned),

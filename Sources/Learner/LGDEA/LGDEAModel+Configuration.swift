@@ -27,6 +27,11 @@ extension LGDEAModel {
         /// (`RegionEncoder`). Off by default: two seeds showed no AUC gain (docs/lgdea.md);
         /// false when decoding a configuration written before it existed.
         public var positionalEmbedding: Bool
+        /// β: weight of the evidence profile appended to the retrieval vectors
+        /// (`LGDEAModel+Retrieval.swift`); 0 = the plain d-dimensional g and t. 1 gives the profile
+        /// the norm of the global vector. 0 when decoding a configuration written before it existed,
+        /// so the vectors an older checkpoint produced keep their shape.
+        public var evidenceRetrievalWeight: Float
 
         /// The findings of every report vocabulary except "no_finding", which is the absence of
         /// the others (the report side has a learned vector for it).
@@ -36,7 +41,7 @@ extension LGDEAModel {
             imageSize: Int = 64, dimension: Int = 64, findings: [String] = Configuration.defaultFindings, widths: [Int] = [32, 64, 128],
             residualBlocks: [Int] = [0, 0, 0], headWidth: Int = 128, groups: Int = 8, attentionTemperature: Float = 0.1,
             scoreTemperature: Float = 0.1, initialBias: Float = -1, textBuckets: Int = 1 << 15,
-            positionalEmbedding: Bool = false
+            positionalEmbedding: Bool = false, evidenceRetrievalWeight: Float = 1
         ) {
             self.imageSize = imageSize
             self.dimension = dimension
@@ -50,6 +55,7 @@ extension LGDEAModel {
             self.initialBias = initialBias
             self.textBuckets = textBuckets
             self.positionalEmbedding = positionalEmbedding
+            self.evidenceRetrievalWeight = evidenceRetrievalWeight
         }
 
         public var gridSize: Int { imageSize >> widths.count }
@@ -69,12 +75,16 @@ extension LGDEAModel {
                 throw LearnerError(.configuration, input: "temperatures", "must be positive and finite")
             }
             guard textBuckets > 0, textBuckets <= 1 << 22 else { throw LearnerError(.configuration, input: "text_buckets", "out of range") }
+            guard evidenceRetrievalWeight.isFinite, evidenceRetrievalWeight >= 0, evidenceRetrievalWeight <= 100 else {
+                throw LearnerError(.configuration, input: "evidence_retrieval_weight", "must be in [0, 100]")
+            }
         }
 
         enum CodingKeys: String, CodingKey {
             case imageSize = "image_size", dimension, findings, widths, residualBlocks = "residual_blocks", headWidth = "head_width", groups
             case attentionTemperature = "attention_temperature", scoreTemperature = "score_temperature", initialBias = "initial_bias"
             case textBuckets = "text_buckets", positionalEmbedding = "positional_embedding"
+            case evidenceRetrievalWeight = "evidence_retrieval_weight"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -91,6 +101,7 @@ extension LGDEAModel {
             initialBias = try c.decode(Float.self, forKey: .initialBias)
             textBuckets = try c.decode(Int.self, forKey: .textBuckets)
             positionalEmbedding = try c.decodeIfPresent(Bool.self, forKey: .positionalEmbedding) ?? false
+            evidenceRetrievalWeight = try c.decodeIfPresent(Float.self, forKey: .evidenceRetrievalWeight) ?? 0
         }
     }
 }

@@ -3,8 +3,8 @@ internal import Foundation
 /// The LGDEA model (learner.md): a CNN region grid, evidence prototypes attending over it, and an
 /// evidence-item report encoder, all meeting in one d-dimensional evidence space.
 ///
-/// Inference API for the daemon: `embedImages`, `embedReports`, `embedText`, `evidenceScores`,
-/// `attentionMaps`, `phraseMaps`, `save`/`load`. Images are `count` row-major squares with values
+/// Inference API for the daemon: `embedImages`, `embedReports`, `embedText` (retrieval vectors,
+/// `LGDEAModel+Retrieval.swift`), `evidenceScores`, `attentionMaps`, `phraseMaps`, `save`/`load`. Images are `count` row-major squares with values
 /// in [0, 1]; squares of a size other than `imageSize` are resampled bilinearly.
 ///
 /// NOT thread-safe: layers cache activations and reuse buffers between calls, so one instance must
@@ -67,7 +67,7 @@ public final class LGDEAModel {
     // MARK: - Inference
 
     /// Runs the image side in chunks and hands each chunk's output with its first index.
-    private func eachChunk(_ images: [Float], count: Int, _ body: (Int, EvidenceHead.Output) -> Void) -> Bool {
+    func eachChunk(_ images: [Float], count: Int, _ body: (Int, EvidenceHead.Output) -> Void) -> Bool {
         guard count > 0, images.count % count == 0 else { return false }
         let pixels = images.count / count
         for range in ImageInput.chunks(count: count, chunk: Self.inferenceChunk) {
@@ -78,13 +78,13 @@ public final class LGDEAModel {
         return true
     }
 
-    private static func rows(_ t: Tensor, offset: Int = 0, rows n: Int, width: Int) -> [[Float]] {
+    static func rows(_ t: Tensor, offset: Int = 0, rows n: Int, width: Int) -> [[Float]] {
         (0..<n).map { r in Array(UnsafeBufferPointer(start: t.ptr + offset + r * width, count: width)) }
     }
 
     /// Global image vectors g (unit length), one per image; empty when `images` is not `count`
-    /// equal squares.
-    public func embedImages(_ images: [Float], count: Int) -> [[Float]] {
+    /// equal squares. The retrieval vectors (`embedImages`) extend them with the evidence profile.
+    func globalVectors(_ images: [Float], count: Int) -> [[Float]] {
         var out: [[Float]] = []
         let ok = eachChunk(images, count: count) { _, o in out += Self.rows(o.global, rows: o.global.shape[0], width: dimension) }
         return ok ? out : []
@@ -115,16 +115,18 @@ public final class LGDEAModel {
     }
 
     /// Report vectors t (unit length) from extracted evidence items; present and uncertain items
-    /// count, a report with none gets the learned "no finding" vector.
-    public func embedReports(_ reports: [[EvidenceItem]]) -> [[Float]] {
+    /// count, a report with none gets the learned "no finding" vector. The retrieval vectors
+    /// (`embedReports`) extend them with the stated evidence profile.
+    func reportVectors(_ reports: [[EvidenceItem]]) -> [[Float]] {
         guard !reports.isEmpty else { return [] }
         let t = self.reports.forward(reports).reports
         return Self.rows(t, rows: reports.count, width: dimension)
     }
 
     /// A free-text phrase ("small left effusion") as a present evidence item of unknown finding
-    /// (unless the phrase spells a finding id), so it lands near that finding's prototype.
-    public func embedText(_ phrase: String) -> [Float] {
+    /// (unless the phrase spells a finding id), so it lands near that finding's prototype: the
+    /// d-dimensional vector the prototypes and region features are compared with.
+    func phraseVector(_ phrase: String) -> [Float] {
         let item = EvidenceItem(finding: FindingMention.finding(in: phrase, among: findings) ?? "", presence: "present", text: phrase)
         return Array(UnsafeBufferPointer(start: reports.itemEncoder.forward([item]).ptr, count: dimension))
     }
@@ -133,7 +135,7 @@ public final class LGDEAModel {
     /// when their cosine is at least `minimumSimilarity`.
     public func resolveFinding(_ phrase: String, minimumSimilarity: Float = 0.5) -> String? {
         if let f = FindingMention.finding(in: phrase, among: findings) { return f }
-        let q = embedText(phrase), p = head.unitPrototypes()
+        let q = phraseVector(phrase), p = head.unitPrototypes()
         var best: (Int, Float)? = nil
         for k in 0..<findings.count {
             let c = zip(q, UnsafeBufferPointer(start: p.ptr + k * dimension, count: dimension)).reduce(Float(0)) { $0 + $1.0 * $1.1 }
@@ -144,9 +146,9 @@ public final class LGDEAModel {
     }
 
     /// A phrase's own grounding map per image: `softmax_n(⟨q, v_n⟩/τ_a)` over the unit region
-    /// features, q = `embedText(phrase)` (the same attention the prototypes use).
+    /// features, q = `phraseVector(phrase)` (the same attention the prototypes use).
     public func phraseMaps(_ images: [Float], count: Int, phrase: String) -> [[Float]] {
-        let q = embedText(phrase)
+        let q = phraseVector(phrase)
         var out: [[Float]] = []
         let r2 = gridSize * gridSize, d = dimension, tau = configuration.attentionTemperature
         let ok = eachChunk(images, count: count) { _, o in
