@@ -15,11 +15,15 @@ final class ChildProcess: Sendable {
     enum Termination: Equatable, Sendable, CustomStringConvertible {
         case exited(Int32)
         case killed(signal: Int32)
+        /// `waitpid` answered ECHILD: something else collected the status. Counted as ended, so
+        /// a wait cannot spin forever on a pid that is no longer ours.
+        case statusLost
 
         var description: String {
             switch self {
             case .exited(let status): return "exited with status \(status)"
             case .killed(let signal): return "killed by signal \(signal)"
+            case .statusLost: return "ended (status collected elsewhere)"
             }
         }
     }
@@ -59,9 +63,11 @@ final class ChildProcess: Sendable {
         state.withLock { state in
             if let ended = state.termination { return ended }
             var ended = cps_termination()
-            let rc = cps_try_reap(pid, &ended)
-            guard rc == 1 else { return nil }
-            state.termination = ended.signaled != 0 ? .killed(signal: ended.code) : .exited(ended.code)
+            switch cps_try_reap(pid, &ended) {
+            case 1: state.termination = ended.signaled != 0 ? .killed(signal: ended.code) : .exited(ended.code)
+            case -ECHILD: state.termination = .statusLost
+            default: return nil
+            }
             return state.termination
         }
     }

@@ -8,7 +8,6 @@ import Glibc
 /// `@unchecked Sendable`: the mutable state (`sent`, `failedAt`, `retired`) is guarded by `lock`;
 /// requests are written only on the slot's serial write queue and answers read only on its serial
 /// read queue; the pipes close when the ``ChildProcess`` goes.
-
 final class DecodeWorkerChild: @unchecked Sendable {
     let process: ChildProcess
     let channel: FrameChannel
