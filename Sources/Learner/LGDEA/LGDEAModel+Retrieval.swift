@@ -8,7 +8,7 @@ internal import Foundation
 /// the agreement of the image's evidence scores with the report's statements, so retrieval
 /// follows the findings the model reads (zero-shot AUC 0.68 vs CLIP's 0.52 at 10 % pairs) and
 /// not only the global vector, whose matching loss sees far fewer pairs. Measured at 10 % pairs,
-/// seeds 1–3 (docs/lgdea.md): i2r P@5 0.19 → 0.28 and r2i 0.34 → 0.40 at β = 1. β = 1 is not
+/// seeds 1–3 (docs/lgdea.md): i2r P@5 0.19 → 0.27 and r2i 0.34 → 0.40 at β = 1. β = 1 is not
 /// picked from that sweep: it gives the profile the norm of the unit global vector. The inner
 /// product keeps the daemon's index a plain inner-product index.
 extension LGDEAModel {
@@ -57,16 +57,12 @@ extension LGDEAModel {
         return Self.unit(q + findings.map { $0 == named ? scale : 0 })
     }
 
-    /// +1 present, 0 uncertain, −1 absent or unmentioned, per finding in `findings` order; of
-    /// several items on one finding the strongest statement wins.
+    /// +1 present, 0 uncertain, −1 absent or unmentioned, per finding in `findings` order: the
+    /// report's mentions as the training targets read them (strongest statement wins), centred.
     func statedProfile(_ items: [EvidenceItem]) -> [Float] {
-        var y = [Float](repeating: -1, count: findings.count)
-        for item in items {
-            guard let j = findings.firstIndex(of: item.finding) else { continue }
-            let v: Float = item.presence == "present" ? 1 : (item.presence == "uncertain" ? 0 : -1)
-            y[j] = max(y[j], v)
-        }
-        return y
+        let index = Dictionary(findings.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        let mentions = EvidenceTargets(items, findings: index, count: findings.count, uncertainTarget: 0.5, unmentionedWeight: 0).mentioned
+        return mentions.map { $0.isNaN ? -1 : 2 * $0 - 1 }
     }
 
     static func unit(_ v: [Float]) -> [Float] {
