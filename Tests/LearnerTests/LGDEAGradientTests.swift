@@ -25,6 +25,42 @@ struct LGDEAGradientTests {
         }
     }
 
+    /// The location prior's closed-form gradient through the attention softmax into the
+    /// prototypes and regions (`EvidenceHead.backward(…, dAttentionLogits:)`), against finite
+    /// differences of `−log` (attention mass inside the zone).
+    @Test func locationPriorThroughTheAttention() {
+        ComputeThreads.configure(blas: 1, workers: 1)
+        var rng = SeededRandom(seed: 31)
+        let head = EvidenceHead(findings: 3, dimension: 5, attentionTemperature: 0.5, scoreTemperature: 0.5, initialBias: -1, rng: &rng)
+        let v = GradientCheck.random([2, 4, 5], seed: 32)  // 2 images, a 2×2 grid
+        let constraints: [(row: Int, finding: Int, zone: [Bool])] = [
+            (0, 1, [false, true, false, true]),  // image 0, finding 1: the right column of the image
+            (1, 2, [true, true, false, false]),  // image 1, finding 2: the top row
+            (1, 0, [false, false, false, true]),
+        ]
+        func loss() -> Double { Double(LocationPriorLoss.compute(attention: head.forward(v).attention, constraints: constraints).loss) }
+        let prior = LocationPriorLoss.compute(attention: head.forward(v).attention, constraints: constraints)
+        #expect(prior.loss > 0)
+        for p in head.parameters { p.zeroGrad() }
+        let dv = head.backward(dScores: nil, dGlobal: nil, dPooled: nil, dPrototypes: nil, dAttentionLogits: prior.gradLogits).copy()
+        #expect(GradientCheck.relativeError(of: v, analytic: dv, eps: 1e-2, loss: loss) < 2e-2)
+        let prototypes = head.parameters[0]
+        let e = GradientCheck.relativeError(of: prototypes.value, analytic: prototypes.grad.copy(), eps: 1e-2, loss: loss)
+        #expect(e < 2e-2, "prototypes: \(e)")
+    }
+
+    /// Patient's left is the image's right; zones are coarse halves; bilateral constrains nothing.
+    @Test func locationZonesFollowTheRadiologicalConvention() throws {
+        let leftLower = try #require(LocationPriorLoss.zone(locations: ["left", "lower"], grid: 4))
+        #expect((0..<16).filter { leftLower[$0] } == [10, 11, 14, 15])
+        let right = try #require(LocationPriorLoss.zone(locations: ["right"], grid: 4))
+        #expect((0..<16).filter { right[$0] } == [0, 1, 4, 5, 8, 9, 12, 13])
+        let perihilar = try #require(LocationPriorLoss.zone(locations: ["perihilar"], grid: 4))
+        #expect((0..<16).filter { perihilar[$0] } == Array(4..<12))
+        #expect(LocationPriorLoss.zone(locations: ["bilateral"], grid: 4) == nil)
+        #expect(LocationPriorLoss.zone(locations: [], grid: 8) == nil)
+    }
+
     @Test func reportEncoderReportsAndItems() {
         ComputeThreads.configure(blas: 1, workers: 1)
         var rng = SeededRandom(seed: 21)

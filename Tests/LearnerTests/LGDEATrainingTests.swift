@@ -110,4 +110,25 @@ struct LGDEATrainingTests {
         let m = try LGDEAModel.load(from: path)
         #expect(m.findings == Self.findings)
     }
+
+    /// A checkpoint written before a training setting existed still resumes: the missing
+    /// settings (top-level and nested) take their defaults; a malformed one is still refused.
+    @Test func storedTrainerConfigurationsFromOlderBuildsDecodeWithDefaults() throws {
+        var training = LGDEATrainingConfiguration()
+        training.learningRate = 0.004
+        training.strongAugmentation.gain = 0.3
+        let configuration = Trainer.Configuration(model: Self.configuration, training: training, seed: 9, batchSize: 16)
+        var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(configuration)) as? [String: Any])
+        var stored = try #require(object["training"] as? [String: Any])
+        stored["locationWeight"] = nil
+        var strong = try #require(stored["strongAugmentation"] as? [String: Any])
+        strong["cutout"] = nil
+        stored["strongAugmentation"] = strong
+        object["training"] = stored
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+        #expect((try? JSONDecoder().decode(Trainer.Configuration.self, from: Data(json.utf8))) == nil, "the plain decoder refuses it")
+        let decoded = try #require(Trainer.Configuration.decodeStored(json))
+        #expect(decoded == configuration)
+        #expect(Trainer.Configuration.decodeStored("{\"training\": 3}") == nil)
+    }
 }

@@ -72,8 +72,10 @@ final class EvidenceHead {
     }
 
     /// Gradients into the prototypes and biases; returns the gradient of the raw regions.
-    /// Any of the upstream gradients may be nil (no loss used that output).
-    func backward(dScores: Tensor?, dGlobal: Tensor?, dPooled: Tensor?, dPrototypes: Tensor?) -> Tensor {
+    /// Any of the upstream gradients may be nil (no loss used that output). `dAttentionLogits`
+    /// `[N, R², K]` is a gradient with respect to the attention's pre-softmax logits
+    /// `⟨p̂_k, v_n⟩/τ_a` (a loss on the grounding maps themselves, e.g. the location prior).
+    func backward(dScores: Tensor?, dGlobal: Tensor?, dPooled: Tensor?, dPrototypes: Tensor?, dAttentionLogits: Tensor? = nil) -> Tensor {
         guard let o = cached else { preconditionFailure("EvidenceHead.backward before forward") }
         defer { cached = nil }
         let n = o.scores.shape[0], k = findings, d = dimension
@@ -109,6 +111,12 @@ final class EvidenceHead {
         let dzRaw = normPooled.backward(dz.reshaped([n * k, d])).reshaped([n, k, d])
         let (dpAttention, dv) = attention.backward(dzRaw)
         for i in 0..<dp.count { dp.ptr[i] += dpAttention.ptr[i] }
+        if let dl = dAttentionLogits {
+            // l[n, k] = ⟨v_n, p̂_k⟩/τ_a over all N·R² region rows.
+            let rows = dl.count / k, invTau = 1 / attention.temperature
+            GEMM.sgemm(transA: true, m: k, n: d, k: rows, alpha: invTau, a: dl.ptr, b: o.regions.ptr, beta: 1, c: dp.ptr)
+            GEMM.sgemm(m: rows, n: d, k: k, alpha: invTau, a: dl.ptr, b: o.prototypes.ptr, beta: 1, c: dv.ptr)
+        }
         let dpRaw = normPrototypes.backward(dp)
         for i in 0..<dpRaw.count { prototypes.grad.ptr[i] += dpRaw.ptr[i] }
         return normRegions.backward(dv)

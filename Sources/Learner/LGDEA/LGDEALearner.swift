@@ -250,7 +250,24 @@ public final class LGDEALearner {
         if let extra = instanceGlobal {
             if let dg = dGlobal { for i in 0..<dg.count { dg.ptr[i] += extra.ptr[i] } } else { dGlobal = extra }
         }
-        model.backwardImages(dScores: dScores, dGlobal: dGlobal, dPooled: dPooled, dPrototypes: dPrototypes)
+        // Location prior: a seed's present finding stated at a place is grounded there.
+        var dAttentionLogits: Tensor? = nil
+        if training.locationWeight > 0 {
+            var constraints: [(row: Int, finding: Int, zone: [Bool])] = []
+            for r in 0..<nP {
+                for item in reportItems[r] where item.presence == "present" {
+                    guard let f = findingIndex[item.finding], let zone = LocationPriorLoss.zone(locations: item.locations, grid: model.gridSize) else { continue }
+                    constraints.append((r, f, zone))
+                }
+            }
+            if !constraints.isEmpty {
+                let prior = LocationPriorLoss.compute(attention: o.attention, constraints: constraints)
+                for i in 0..<prior.gradLogits.count { prior.gradLogits.ptr[i] *= training.locationWeight }
+                dAttentionLogits = prior.gradLogits
+                losses["location"] = prior.loss
+            }
+        }
+        model.backwardImages(dScores: dScores, dGlobal: dGlobal, dPooled: dPooled, dPrototypes: dPrototypes, dAttentionLogits: dAttentionLogits)
         model.reports.backward(dReports: dReports, dItems: dItems)
         let norm = GradientClipping.clip(model.parameters, maxNorm: training.clipNorm)
         if norm.isFinite {
@@ -265,6 +282,7 @@ public final class LGDEALearner {
             + training.sinkhornWeight * losses["sinkhorn", default: 0] + training.anchoringWeight * losses["anchoring", default: 0]
             + training.orthogonalityWeight * losses["orthogonality", default: 0] + training.contrastWeight * losses["contrast", default: 0]
             + training.matchingWeight * losses["matching", default: 0] + training.instanceWeight * losses["instance", default: 0]
+            + training.locationWeight * losses["location", default: 0]
         return losses
     }
 }

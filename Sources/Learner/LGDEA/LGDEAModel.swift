@@ -44,8 +44,8 @@ public final class LGDEAModel {
     /// Forward of standardised `[N, S, S, 1]` images through the region grid and the evidence head.
     func forwardImages(_ x: Tensor) -> EvidenceHead.Output { head.forward(regions.forward(x)) }
 
-    func backwardImages(dScores: Tensor?, dGlobal: Tensor?, dPooled: Tensor?, dPrototypes: Tensor?) {
-        regions.backward(head.backward(dScores: dScores, dGlobal: dGlobal, dPooled: dPooled, dPrototypes: dPrototypes))
+    func backwardImages(dScores: Tensor?, dGlobal: Tensor?, dPooled: Tensor?, dPrototypes: Tensor?, dAttentionLogits: Tensor? = nil) {
+        regions.backward(head.backward(dScores: dScores, dGlobal: dGlobal, dPooled: dPooled, dPrototypes: dPrototypes, dAttentionLogits: dAttentionLogits))
     }
 
     /// Flat `[N·d]` global vectors and `[N·K]` σ(s) of standardised-on-the-fly images in [0, 1]

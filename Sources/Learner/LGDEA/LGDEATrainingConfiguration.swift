@@ -63,6 +63,9 @@ public struct LGDEATrainingConfiguration: Codable, Sendable, Equatable {
     public var sinkhornEpsilon: Float = 0.05
     public var sinkhornIterations: Int = 3
     public var orthogonalityWeight: Float = 0.01
+    /// Location prior on the seeds' grounding maps (`LocationPriorLoss`): the attention mass of a
+    /// finding the report states at a place is pushed into that zone of the grid. 0 = off.
+    public var locationWeight: Float = 0
     public var emaDecay: Float = 0.99
 
     /// Propagation rounds: every `propagationInterval` steps from `propagationStart`, over a

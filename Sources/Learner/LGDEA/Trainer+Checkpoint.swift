@@ -35,7 +35,7 @@ extension Trainer {
         guard meta.vocabularyVersion == LGDEAModel.vocabularyVersion else {
             throw CheckpointError(.mismatch, input: path, "vocabulary \(meta.vocabularyVersion), this build has \(LGDEAModel.vocabularyVersion)")
         }
-        guard let json = file.metadata["trainer"], let configuration = try? JSONDecoder().decode(Configuration.self, from: Data(json.utf8)) else {
+        guard let json = file.metadata["trainer"], let configuration = Configuration.decodeStored(json) else {
             throw CheckpointError(.malformed, input: path, "not a trainer checkpoint (no trainer configuration)")
         }
         guard let adamStep = file.metadata["adam_step"].flatMap(Int.init), adamStep >= 0, meta.step >= 0 else {
@@ -63,5 +63,29 @@ extension Trainer {
         l.optimizer.step = adamStep
         l.step = meta.step
         return trainer
+    }
+}
+
+extension Trainer.Configuration {
+    /// A configuration as a checkpoint stored it. Training settings added by a later build are
+    /// missing from an older checkpoint; they take their defaults (each is off or neutral by
+    /// default when it changes behaviour), so an upgraded daemon still resumes its trainer.
+    static func decodeStored(_ json: String) -> Self? {
+        if let exact = try? JSONDecoder().decode(Self.self, from: Data(json.utf8)) { return exact }
+        guard var stored = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any],
+              let training = stored["training"] as? [String: Any],
+              let defaults = (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(LGDEATrainingConfiguration()))) as? [String: Any]
+        else { return nil }
+        stored["training"] = Self.filled(defaults, with: training)
+        guard let data = try? JSONSerialization.data(withJSONObject: stored) else { return nil }
+        return try? JSONDecoder().decode(Self.self, from: data)
+    }
+
+    /// `stored` over `defaults`, nested settings merged key by key.
+    private static func filled(_ defaults: [String: Any], with stored: [String: Any]) -> [String: Any] {
+        defaults.merging(stored) { base, value in
+            if let b = base as? [String: Any], let v = value as? [String: Any] { return filled(b, with: v) }
+            return value
+        }
     }
 }
