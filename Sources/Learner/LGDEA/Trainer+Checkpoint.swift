@@ -68,8 +68,8 @@ extension Trainer {
 
 extension Trainer.Configuration {
     /// A configuration as a checkpoint stored it. Training settings added by a later build are
-    /// missing from an older checkpoint; they take their defaults (each is off or neutral by
-    /// default when it changes behaviour), so an upgraded daemon still resumes its trainer.
+    /// missing from an older checkpoint; they take this build's defaults, so an upgraded daemon
+    /// still resumes its trainer (and trains on with the new terms).
     static func decodeStored(_ json: String) -> Self? {
         if let exact = try? JSONDecoder().decode(Self.self, from: Data(json.utf8)) { return exact }
         guard var stored = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any],

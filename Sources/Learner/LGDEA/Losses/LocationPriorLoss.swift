@@ -7,7 +7,8 @@ internal import Foundation
 /// Why: with image-level labels alone, a prototype's attention lands on whatever region best
 /// predicts the label, which on some seeds is the lesion and on others is not (pointing 0.08–0.35
 /// across six seeds, docs/lgdea.md). The reports already say where; this uses it. The zones are
-/// coarse halves of the grid so that crops and the phantom's anatomy stay inside them.
+/// coarse halves of the grid so that crops and the phantom's anatomy stay inside them. With it
+/// (weight 1): pointing 0.20–0.44 over the same six seeds, zero-shot AUC 0.676 → 0.721.
 enum LocationPriorLoss {
     /// The grid cells (row-major, R×R) a stated location allows, or nil when it constrains
     /// nothing. Radiological convention: the patient's left is the image's right.
