@@ -4,8 +4,9 @@ internal import Foundation
 /// evidence-item report encoder, all meeting in one d-dimensional evidence space.
 ///
 /// Inference API for the daemon: `embedImages`, `embedReports`, `embedText` (retrieval vectors,
-/// `LGDEAModel+Retrieval.swift`), `evidenceScores`, `attentionMaps`, `phraseMaps`, `save`/`load`. Images are `count` row-major squares with values
-/// in [0, 1]; squares of a size other than `imageSize` are resampled bilinearly.
+/// `LGDEAModel+Retrieval.swift`), `evidenceScores`, `attentionMaps`, `phraseMaps`, `save`/`load`.
+/// Images are `count` row-major squares with values in [0, 1]; squares of a size other than
+/// `imageSize` are resampled bilinearly.
 ///
 /// NOT thread-safe: layers cache activations and reuse buffers between calls, so one instance must
 /// be used by one caller at a time (callers serialise, e.g. behind an actor or a mutex).
